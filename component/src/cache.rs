@@ -1,0 +1,192 @@
+//! The longest prefix of π computed so far in this instance, with running
+//! digit counts, so that shorter requests, windows inside it and histograms
+//! of any prefix are answered without computing again.
+
+use thiserror::Error;
+
+/// The most digits this component computes; part of its contract.
+pub const MAX_DIGITS: u64 = 10_000_000;
+
+/// Digits between stored running counts: a histogram counts at most this
+/// many digits beyond the nearest one.
+const BLOCK: usize = 4096;
+
+/// Why the cache cannot answer a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum Error {
+    /// The request reaches past [`MAX_DIGITS`].
+    #[error("the request reaches past digit {maximum}, the most this component computes")]
+    BeyondMaximum {
+        /// The most digits this component computes.
+        maximum: u64,
+    },
+}
+
+/// Computes the first `n` digits of π; the cache calls it to grow.
+pub type Source = fn(u64) -> String;
+
+/// The longest prefix of π computed so far.
+pub struct DigitCache {
+    source: Source,
+    /// ASCII digits, the leading 3 first.
+    digits: String,
+    /// `counts[i]` is the histogram of the first `i * BLOCK` digits.
+    counts: Vec<[u64; 10]>,
+}
+
+impl DigitCache {
+    /// An empty cache that computes digits with `source`.
+    pub const fn new(source: Source) -> Self {
+        DigitCache {
+            source,
+            digits: String::new(),
+            counts: Vec::new(),
+        }
+    }
+
+    /// How many digits the cache holds.
+    pub fn len(&self) -> u64 {
+        self.digits.len() as u64
+    }
+
+    /// Whether the cache holds no digits yet.
+    pub fn is_empty(&self) -> bool {
+        self.digits.is_empty()
+    }
+
+    /// The first `n` digits.
+    pub fn prefix(&mut self, n: u64) -> Result<&str, Error> {
+        self.window(0, n)
+    }
+
+    /// `length` digits from `offset` (0 is the leading 3).
+    pub fn window(&mut self, offset: u64, length: u64) -> Result<&str, Error> {
+        let end = offset
+            .checked_add(length)
+            .ok_or(Error::BeyondMaximum { maximum: MAX_DIGITS })?;
+        self.extend_to(end)?;
+        Ok(&self.digits[offset as usize..end as usize])
+    }
+
+    /// How often each digit occurs among the first `n` digits.
+    pub fn histogram(&mut self, n: u64) -> Result<[u64; 10], Error> {
+        self.extend_to(n)?;
+        let n = n as usize;
+        let mut counts = self.counts[n / BLOCK];
+        count_digits(&self.digits[n / BLOCK * BLOCK..n], &mut counts);
+        Ok(counts)
+    }
+
+    /// Makes sure the first `n` digits are held, computing them if not.
+    fn extend_to(&mut self, n: u64) -> Result<(), Error> {
+        if n > MAX_DIGITS {
+            return Err(Error::BeyondMaximum { maximum: MAX_DIGITS });
+        }
+        if n <= self.len() && !self.counts.is_empty() {
+            return Ok(());
+        }
+        // Whole blocks: small requests then share one computation.
+        let target = (n.div_ceil(BLOCK as u64) * BLOCK as u64).clamp(BLOCK as u64, MAX_DIGITS);
+        let digits = (self.source)(target);
+        debug_assert!(digits.starts_with(&self.digits), "π's prefix never changes");
+        self.digits = digits;
+        self.extend_counts();
+        Ok(())
+    }
+
+    /// Adds running counts for the blocks that are new since the last extension.
+    fn extend_counts(&mut self) {
+        if self.counts.is_empty() {
+            self.counts.push([0; 10]);
+        }
+        let blocks = self.digits.len() / BLOCK;
+        while self.counts.len() <= blocks {
+            let start = (self.counts.len() - 1) * BLOCK;
+            let mut counts = *self.counts.last().expect("counts start with the empty prefix");
+            count_digits(&self.digits[start..start + BLOCK], &mut counts);
+            self.counts.push(counts);
+        }
+    }
+}
+
+fn count_digits(digits: &str, counts: &mut [u64; 10]) {
+    for digit in digits.bytes() {
+        counts[usize::from(digit - b'0')] += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use pi_digits_reference::Reference;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The reference digits, standing in for the series so that these
+    /// tests are about the cache alone.
+    fn reference_source(n: u64) -> String {
+        Reference::load().prefix(n).to_owned()
+    }
+
+    #[test]
+    fn later_requests_inside_the_prefix_compute_nothing() {
+        static CALLS: AtomicU64 = AtomicU64::new(0);
+        fn counting_source(n: u64) -> String {
+            CALLS.fetch_add(1, Ordering::SeqCst);
+            reference_source(n)
+        }
+        let reference = Reference::load();
+        let mut cache = DigitCache::new(counting_source);
+        assert_eq!(cache.prefix(20_000).unwrap(), reference.prefix(20_000));
+        let held = cache.len();
+        assert_eq!(cache.prefix(10).unwrap(), "3141592653");
+        assert_eq!(cache.window(1, 4).unwrap(), "1415");
+        assert_eq!(cache.window(held - 5, 5).unwrap(), reference.window(held - 5, 5));
+        assert_eq!(cache.histogram(1_000).unwrap(), reference.histogram(1_000));
+        assert_eq!(cache.histogram(held).unwrap(), reference.histogram(held));
+        assert_eq!(CALLS.load(Ordering::SeqCst), 1);
+
+        // A window straddling the end of the prefix grows it once.
+        assert_eq!(cache.window(held - 3, 6).unwrap(), reference.window(held - 3, 6));
+        assert_eq!(CALLS.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn zero_digits_are_valid() {
+        let mut cache = DigitCache::new(reference_source);
+        assert_eq!(cache.prefix(0).unwrap(), "");
+        assert_eq!(cache.histogram(0).unwrap(), [0; 10]);
+        assert_eq!(cache.window(5, 0).unwrap(), "");
+    }
+
+    #[test]
+    fn requests_past_the_maximum_are_errors() {
+        let beyond = Error::BeyondMaximum { maximum: MAX_DIGITS };
+        let mut cache = DigitCache::new(|_| panic!("nothing may be computed"));
+        assert_eq!(cache.prefix(MAX_DIGITS + 1), Err(beyond));
+        assert_eq!(cache.histogram(u64::MAX), Err(beyond));
+        assert_eq!(cache.window(MAX_DIGITS, 1), Err(beyond));
+        assert_eq!(cache.window(1, MAX_DIGITS), Err(beyond));
+        assert_eq!(cache.window(u64::MAX, 2), Err(beyond), "offset + length overflows");
+        assert_eq!(cache.window(2, u64::MAX), Err(beyond), "offset + length overflows");
+    }
+
+    proptest! {
+        #[test]
+        fn any_window_and_histogram_matches_the_reference(
+            first in 0..30_000u64,
+            offset in 0..60_000u64,
+            length in 0..10_000u64,
+            n in 0..90_000u64,
+        ) {
+            let reference = Reference::load();
+            let mut cache = DigitCache::new(reference_source);
+            cache.prefix(first).unwrap();
+            prop_assert_eq!(cache.window(offset, length).unwrap(), reference.window(offset, length));
+            prop_assert_eq!(cache.histogram(n).unwrap(), reference.histogram(n));
+            prop_assert_eq!(cache.prefix(first).unwrap(), reference.prefix(first));
+        }
+    }
+}

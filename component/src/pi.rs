@@ -1,0 +1,114 @@
+//! Exact decimal digits of π: the series evaluated with guard digits, and
+//! only the digits that no rounding error can reach are returned.
+
+use num_bigint::BigUint;
+
+use crate::chudnovsky;
+
+/// How far, in units of its last digit, [`scaled`] may be from π·10^d.
+/// The truncated square root costs under 0.04 units (it is multiplied by
+/// 426880·Q/T ≈ 0.0314), the truncated division under 1, the truncated
+/// series under 0.04: 2 leaves a margin.
+const ERROR_UNITS: u64 = 2;
+
+/// Digits computed beyond those asked for. When the guard digits come too
+/// close to a boundary (a run of 9s or 0s after the cut), the computation is
+/// repeated with twice as many, so no digit is ever wrong.
+const GUARD_DIGITS: u64 = 16;
+
+/// The first `n` decimal digits of π, the leading 3 included.
+pub fn digits(n: u64) -> String {
+    digits_with_guard(n, GUARD_DIGITS)
+}
+
+/// [`digits`] starting from `guard` guard digits.
+pub(crate) fn digits_with_guard(n: u64, mut guard: u64) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    let n_len = usize::try_from(n).expect("digit count fits in memory");
+    loop {
+        let mut text = scaled(n - 1 + guard).to_string();
+        if exact_prefix_len(&text, n_len, ERROR_UNITS) {
+            text.truncate(n_len);
+            return text;
+        }
+        guard *= 2;
+    }
+}
+
+/// An approximation of π·10^d, within [`ERROR_UNITS`] of the true value.
+fn scaled(d: u64) -> BigUint {
+    let (q, t) = chudnovsky::series(d);
+    let exponent = u32::try_from(d).expect("exponent fits in u32");
+    let one = BigUint::from(10u32).pow(exponent);
+    // floor(√10005 · 10^d)
+    let root = (&one * &one * 10_005u32).sqrt();
+    let q = q.to_biguint().expect("Q is positive");
+    let t = t.to_biguint().expect("T is positive");
+    q * 426_880u32 * root / t
+}
+
+/// Whether the first `n` digits of `text`, a number known to within `error`
+/// units of its last digit, are the same for every value in that range:
+/// the digits after position `n` must not be within `error` of all 0s
+/// (value could be just below) or all 9s (value could be just above).
+pub(crate) fn exact_prefix_len(text: &str, n: usize, error: u64) -> bool {
+    assert!(text.len() > n, "guard digits follow the requested ones");
+    let tail = &text.as_bytes()[n..];
+    // Split the tail into a high part and a low part of at most 18 digits,
+    // which fits a u64 with room to add `error`.
+    let low_len = tail.len().min(18);
+    let (high, low) = tail.split_at(tail.len() - low_len);
+    let low: u64 = std::str::from_utf8(low)
+        .expect("decimal digits")
+        .parse()
+        .expect("decimal digits");
+    let low_limit = 10u64.pow(low_len as u32);
+    let near_zero = high.iter().all(|&b| b == b'0') && low < error;
+    let near_carry = high.iter().all(|&b| b == b'9') && low + error >= low_limit;
+    !(near_zero || near_carry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pi_digits_reference::Reference;
+
+    #[test]
+    fn small_counts_match_the_reference() {
+        let reference = Reference::load();
+        for n in (0..=300).chain([1_000, 1_024, 4_097]) {
+            assert_eq!(digits(n), reference.prefix(n), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn ten_thousand_digits_match_the_reference() {
+        assert_eq!(digits(10_000), Reference::load().prefix(10_000));
+    }
+
+    /// The Feynman point: six 9s start at digit 763 (the 3 counted). With a
+    /// single guard digit the first attempt cannot decide, and the retry
+    /// must still return the exact digits.
+    #[test]
+    fn runs_of_nines_after_the_cut_are_resolved() {
+        let reference = Reference::load();
+        assert_eq!(&reference.prefix(768)[762..768], "999999");
+        for n in 758..=768 {
+            assert_eq!(digits_with_guard(n, 1), reference.prefix(n), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn boundary_tails_are_refused() {
+        assert!(!exact_prefix_len("314999", 3, 2), "could carry into the 4");
+        assert!(!exact_prefix_len("314001", 3, 2), "could borrow from the 4");
+        assert!(exact_prefix_len("314002", 3, 2));
+        assert!(exact_prefix_len("314997", 3, 2));
+        assert!(!exact_prefix_len("3140000000000000000000000000001", 3, 2));
+        assert!(!exact_prefix_len("3149999999999999999999999999998", 3, 2));
+        assert!(exact_prefix_len("3149999999999999999999999999997", 3, 2));
+        assert!(exact_prefix_len("3141000000000000000000000000000", 3, 2));
+    }
+}

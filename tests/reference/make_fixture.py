@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Write tests/fixtures/reference.json: π's digits from two independent sources.
+
+The digits come from mpmath (with its gmpy2 backend) and are checked against
+MPFR's π (through gmpy2) to the last digit, and against histograms published
+for the Pi Day app. Nothing here uses pi-digits' own code.
+
+    python3 tests/reference/make_fixture.py          # write the fixture
+    python3 tests/reference/make_fixture.py --check  # fail if it differs
+"""
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+from pathlib import Path
+
+import gmpy2
+import mpmath
+from mpmath.libmp import BACKEND
+from mpmath.libmp.libelefun import pi_fixed
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference.json"
+STORED_DIGITS = 100_000
+PREFIX_SIZES = [10**k for k in range(8)]  # 1 ... 10,000,000
+HISTOGRAM_SIZES = [0, 1, 10, 100, 1_000, 1_024, 10_000, 30_000, 100_000, 1_000_000, 10_000_000]
+GUARD = 20
+
+# Published with the original Pi Day app; a cross-check of the sources.
+KNOWN_HISTOGRAMS = {
+    10: [0, 2, 1, 2, 1, 2, 1, 0, 0, 1],
+    100: [8, 8, 12, 12, 10, 8, 9, 8, 12, 13],
+    1_000: [93, 116, 103, 103, 93, 97, 94, 95, 101, 105],
+    1_024: [96, 117, 106, 105, 94, 101, 96, 97, 105, 107],
+    10_000: [968, 1026, 1021, 975, 1012, 1046, 1021, 970, 947, 1014],
+}
+
+
+def exact_digits(scaled: gmpy2.mpz, n: int) -> str:
+    """The first n digits of an approximation of π·10^(n-1+GUARD) that is off
+    by a few units; refuses if the guard digits are too close to a boundary."""
+    text = str(scaled)
+    tail = text[n:]
+    assert len(tail) == GUARD, "π·10^k has k+1 digits"
+    # Off by under 1000 units: the tail must lie in [1000, 10^GUARD - 1000).
+    near = ("0" * (GUARD - 3), "9" * (GUARD - 3))
+    assert not tail.startswith(near), "guard digits too close to a boundary"
+    return text[:n]
+
+
+def mpmath_digits(n: int) -> str:
+    assert BACKEND == "gmpy", f"mpmath should use gmpy2, uses {BACKEND}"
+    prec = math.ceil((n + GUARD) * math.log2(10)) + 32
+    pi = gmpy2.mpz(pi_fixed(prec))  # floor(π·2^prec), off by a few units
+    return exact_digits(pi * gmpy2.mpz(10) ** (n - 1 + GUARD) >> prec, n)
+
+
+def mpfr_digits(n: int) -> str:
+    prec = math.ceil((n + GUARD) * math.log2(10)) + 32
+    with gmpy2.context(precision=prec):
+        pi = gmpy2.const_pi()
+        scaled = gmpy2.mpz(gmpy2.floor(pi * gmpy2.mpz(10) ** (n - 1 + GUARD)))
+    return exact_digits(scaled, n)
+
+
+def histogram(digits: str) -> list[int]:
+    return [digits.count(str(d)) for d in range(10)]
+
+
+def build() -> dict:
+    largest = max(PREFIX_SIZES + HISTOGRAM_SIZES)
+    digits = mpmath_digits(largest)
+    assert digits == mpfr_digits(largest), "mpmath and MPFR disagree"
+    for n, counts in KNOWN_HISTOGRAMS.items():
+        assert histogram(digits[:n]) == counts, f"published histogram for {n} differs"
+    return {
+        "source": f"mpmath {mpmath.__version__} (gmpy2 {gmpy2.version()}), checked against MPFR {gmpy2.mpfr_version()}",
+        "digits": digits[:STORED_DIGITS],
+        "histograms": {str(n): histogram(digits[:n]) for n in HISTOGRAM_SIZES},
+        "sha256": {str(n): hashlib.sha256(digits[:n].encode()).hexdigest() for n in PREFIX_SIZES},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with the committed fixture")
+    args = parser.parse_args()
+    text = json.dumps(build(), indent=1) + "\n"
+    if args.check:
+        if FIXTURE.read_text() != text:
+            print(f"{FIXTURE} differs from the reference sources", file=sys.stderr)
+            return 1
+        print(f"{FIXTURE} matches mpmath and MPFR")
+        return 0
+    FIXTURE.write_text(text)
+    print(f"wrote {FIXTURE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
