@@ -119,7 +119,7 @@ fn count_digits(digits: &str, counts: &mut [u64; 10]) {
 mod tests {
     use std::sync::atomic::{AtomicU64, Ordering};
 
-    use pi_digits_reference::Reference;
+    use pi_digits_testkit::Reference;
     use proptest::prelude::*;
 
     use super::*;

