@@ -61,9 +61,9 @@ impl DigitCache {
 
     /// `length` digits from `offset` (0 is the leading 3).
     pub fn window(&mut self, offset: u64, length: u64) -> Result<&str, Error> {
-        let end = offset
-            .checked_add(length)
-            .ok_or(Error::BeyondMaximum { maximum: MAX_DIGITS })?;
+        let end = offset.checked_add(length).ok_or(Error::BeyondMaximum {
+            maximum: MAX_DIGITS,
+        })?;
         self.extend_to(end)?;
         Ok(&self.digits[offset as usize..end as usize])
     }
@@ -80,7 +80,9 @@ impl DigitCache {
     /// Makes sure the first `n` digits are held, computing them if not.
     fn extend_to(&mut self, n: u64) -> Result<(), Error> {
         if n > MAX_DIGITS {
-            return Err(Error::BeyondMaximum { maximum: MAX_DIGITS });
+            return Err(Error::BeyondMaximum {
+                maximum: MAX_DIGITS,
+            });
         }
         if n <= self.len() && !self.counts.is_empty() {
             return Ok(());
@@ -102,7 +104,10 @@ impl DigitCache {
         let blocks = self.digits.len() / BLOCK;
         while self.counts.len() <= blocks {
             let start = (self.counts.len() - 1) * BLOCK;
-            let mut counts = *self.counts.last().expect("counts start with the empty prefix");
+            let mut counts = *self
+                .counts
+                .last()
+                .expect("counts start with the empty prefix");
             count_digits(&self.digits[start..start + BLOCK], &mut counts);
             self.counts.push(counts);
         }
@@ -143,13 +148,19 @@ mod tests {
         let held = cache.len();
         assert_eq!(cache.prefix(10).unwrap(), "3141592653");
         assert_eq!(cache.window(1, 4).unwrap(), "1415");
-        assert_eq!(cache.window(held - 5, 5).unwrap(), reference.window(held - 5, 5));
+        assert_eq!(
+            cache.window(held - 5, 5).unwrap(),
+            reference.window(held - 5, 5)
+        );
         assert_eq!(cache.histogram(1_000).unwrap(), reference.histogram(1_000));
         assert_eq!(cache.histogram(held).unwrap(), reference.histogram(held));
         assert_eq!(CALLS.load(Ordering::SeqCst), 1);
 
         // A window straddling the end of the prefix grows it once.
-        assert_eq!(cache.window(held - 3, 6).unwrap(), reference.window(held - 3, 6));
+        assert_eq!(
+            cache.window(held - 3, 6).unwrap(),
+            reference.window(held - 3, 6)
+        );
         assert_eq!(CALLS.load(Ordering::SeqCst), 2);
     }
 
@@ -163,14 +174,24 @@ mod tests {
 
     #[test]
     fn requests_past_the_maximum_are_errors() {
-        let beyond = Error::BeyondMaximum { maximum: MAX_DIGITS };
+        let beyond = Error::BeyondMaximum {
+            maximum: MAX_DIGITS,
+        };
         let mut cache = DigitCache::new(|_| panic!("nothing may be computed"));
         assert_eq!(cache.prefix(MAX_DIGITS + 1), Err(beyond));
         assert_eq!(cache.histogram(u64::MAX), Err(beyond));
         assert_eq!(cache.window(MAX_DIGITS, 1), Err(beyond));
         assert_eq!(cache.window(1, MAX_DIGITS), Err(beyond));
-        assert_eq!(cache.window(u64::MAX, 2), Err(beyond), "offset + length overflows");
-        assert_eq!(cache.window(2, u64::MAX), Err(beyond), "offset + length overflows");
+        assert_eq!(
+            cache.window(u64::MAX, 2),
+            Err(beyond),
+            "offset + length overflows"
+        );
+        assert_eq!(
+            cache.window(2, u64::MAX),
+            Err(beyond),
+            "offset + length overflows"
+        );
     }
 
     proptest! {

@@ -7,6 +7,8 @@
 
 use num_bigint::BigInt;
 
+use crate::multiply::sums_of_products;
+
 /// Decimal digits each term adds: log10(640320³ / 1728).
 const DIGITS_PER_TERM: f64 = 14.181_647_462_725_477;
 
@@ -38,11 +40,19 @@ fn split(a: u64, b: u64, need_p: bool) -> Split {
     let m = a + (b - a) / 2;
     let left = split(a, m, true);
     let right = split(m, b, need_p);
-    let t = &right.q * left.t + &left.p * right.t;
-    let p = if need_p { left.p * right.p } else { BigInt::ZERO };
+    // Q = Q₁Q₂, T = Q₂T₁ + P₁T₂, P = P₁P₂ over operands [Q₁, Q₂, T₁, T₂, P₁, P₂].
+    let operands = [&left.q, &right.q, &left.t, &right.t, &left.p, &right.p];
+    let sums: &[&[(usize, usize)]] = if need_p {
+        &[&[(0, 1)], &[(1, 2), (4, 3)], &[(4, 5)]]
+    } else {
+        &[&[(0, 1)], &[(1, 2), (4, 3)]]
+    };
+    let mut results = sums_of_products(&operands, sums).into_iter();
+    let q = results.next().expect("Q is asked for");
+    let t = results.next().expect("T is asked for");
     Split {
-        p,
-        q: left.q * right.q,
+        p: results.next().unwrap_or(BigInt::ZERO),
+        q,
         t,
     }
 }

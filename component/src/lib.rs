@@ -6,7 +6,15 @@
 
 pub mod cache;
 pub mod chudnovsky;
+pub mod division;
+pub mod multiply;
 pub mod pi;
+pub mod radix;
+pub mod reciprocal;
+pub mod sqrt;
+
+#[cfg(test)]
+mod testing;
 
 #[cfg(target_family = "wasm")]
 mod export;

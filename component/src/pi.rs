@@ -4,12 +4,29 @@
 use num_bigint::BigUint;
 
 use crate::chudnovsky;
+use crate::division::div_floor;
+use crate::multiply::mul;
+use crate::radix::{power_of_ten, to_decimal};
+use crate::sqrt::sqrt;
 
 /// How far, in units of its last digit, [`scaled`] may be from π·10^d.
-/// The truncated square root costs under 0.04 units (it is multiplied by
-/// 426880·Q/T ≈ 0.0314), the truncated division under 1, the truncated
-/// series under 0.04: 2 leaves a margin.
+/// With R = ⌊√10005·10^d⌋ < 2^r and Y = ⌊2^k·Q'/T'⌋ (k = r + 23), where Q'
+/// and T' are Q and T without the same low bits (Q' ≥ 2^(r+14)):
+/// - the truncated square root costs under 0.04 units (R is multiplied by
+///   426880·Q/T ≈ 0.0314);
+/// - dropping the low bits moves Q/T by a relative 2^-(r+13) at most, under
+///   0.01 units of π·10^d < 2^r / 30;
+/// - Y's floor costs 426880·R/2^k < 2^(r+19−k) = 1/16 units;
+/// - the final floor under 1, the truncated series under 0.04.
+///
+/// That is under 1.2: 2 leaves a margin.
 const ERROR_UNITS: u64 = 2;
+
+/// Bits of Q kept beyond those of R (see [`ERROR_UNITS`]).
+const QUOTIENT_GUARD_BITS: u64 = 15;
+
+/// Bits of Y beyond those of 426880·R < 2^(r+19) (see [`ERROR_UNITS`]).
+const SCALE_GUARD_BITS: u64 = 19 + 4;
 
 /// Digits computed beyond those asked for. When the guard digits come too
 /// close to a boundary (a run of 9s or 0s after the cut), the computation is
@@ -28,7 +45,7 @@ pub(crate) fn digits_with_guard(n: u64, mut guard: u64) -> String {
     }
     let n_len = usize::try_from(n).expect("digit count fits in memory");
     loop {
-        let mut text = scaled(n - 1 + guard).to_string();
+        let mut text = to_decimal(&scaled(n - 1 + guard));
         if exact_prefix_len(&text, n_len, ERROR_UNITS) {
             text.truncate(n_len);
             return text;
@@ -40,13 +57,16 @@ pub(crate) fn digits_with_guard(n: u64, mut guard: u64) -> String {
 /// An approximation of π·10^d, within [`ERROR_UNITS`] of the true value.
 fn scaled(d: u64) -> BigUint {
     let (q, t) = chudnovsky::series(d);
-    let exponent = u32::try_from(d).expect("exponent fits in u32");
-    let one = BigUint::from(10u32).pow(exponent);
     // floor(√10005 · 10^d)
-    let root = (&one * &one * 10_005u32).sqrt();
+    let root = sqrt(&(power_of_ten(2 * d) * 10_005u32));
     let q = q.to_biguint().expect("Q is positive");
     let t = t.to_biguint().expect("T is positive");
-    q * 426_880u32 * root / t
+    // Q and T carry about twice the bits the quotient needs: the same shift
+    // of both keeps Q/T to the precision of the result, at half the cost.
+    let dropped = q.bits().saturating_sub(root.bits() + QUOTIENT_GUARD_BITS);
+    let scale = root.bits() + SCALE_GUARD_BITS;
+    let y = div_floor(&((q >> dropped) << scale), &(t >> dropped));
+    mul(&(root * 426_880u32), &y) >> scale
 }
 
 /// Whether the first `n` digits of `text`, a number known to within `error`
