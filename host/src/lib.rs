@@ -6,6 +6,8 @@
 
 use thiserror::Error;
 use wasmtime::component::{Component, Linker, ResourceTable};
+pub mod serve;
+
 use wasmtime::error::Context as _;
 use wasmtime::{Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -102,28 +104,39 @@ impl Session {
 
     /// `length` digits from `offset` (0 is the leading 3).
     pub fn digits_window(&mut self, offset: u64, length: u64) -> Result<String, CallError> {
-        let answer = self
-            .bindings
-            .pi_digits_pi()
-            .call_digits_window(&mut self.store, offset, length);
+        let answer =
+            self.bindings
+                .pi_digits_pi()
+                .call_digits_window(&mut self.store, offset, length);
         flatten(answer, offset.saturating_add(length))
     }
 
     /// How often each digit occurs among the first `n` digits.
     pub fn histogram(&mut self, n: u64) -> Result<[u64; 10], CallError> {
-        let answer = self.bindings.pi_digits_pi().call_histogram(&mut self.store, n);
+        let answer = self
+            .bindings
+            .pi_digits_pi()
+            .call_histogram(&mut self.store, n);
         let counts = flatten(answer, n)?;
         let counts = counts.try_into().map_err(|counts: Vec<u64>| {
-            CallError::Failed(anyhow::anyhow!("histogram has {} counts, not 10", counts.len()))
+            CallError::Failed(anyhow::anyhow!(
+                "histogram has {} counts, not 10",
+                counts.len()
+            ))
         })?;
         Ok(counts)
     }
 }
 
-fn flatten<T>(answer: wasmtime::Result<Result<T, PiError>>, requested: u64) -> Result<T, CallError> {
+fn flatten<T>(
+    answer: wasmtime::Result<Result<T, PiError>>,
+    requested: u64,
+) -> Result<T, CallError> {
     match answer {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(PiError::BeyondMaximum(maximum))) => Err(CallError::BeyondMaximum { requested, maximum }),
+        Ok(Err(PiError::BeyondMaximum(maximum))) => {
+            Err(CallError::BeyondMaximum { requested, maximum })
+        }
         Err(trap) => Err(CallError::Failed(trap.into())),
     }
 }

@@ -1,11 +1,13 @@
 //! `pi-digits`: the digits of π and their histogram, computed by the
 //! pi:digits component on wasmtime.
 
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use pi_digits_host::serve::{self, App, EMBEDDED_APP};
 use pi_digits_host::{Runtime, Session};
 use serde_json::json;
 
@@ -28,6 +30,29 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Ask(Question),
+    /// Serve the JSON API and the Pi Day page over HTTP.
+    Serve {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Serve this HTTP app component (wasi:http/proxy) instead of the
+        /// built-in one.
+        #[arg(long, value_name = "PATH")]
+        app: Option<PathBuf>,
+    },
+    /// Write the built-in HTTP app — the HTTP component with the pi
+    /// component plugged in — for other hosts, e.g. `wasmtime serve`.
+    WriteApp {
+        /// Where to write the component.
+        path: PathBuf,
+    },
+}
+
+/// The commands that call the pi component once.
+#[derive(Subcommand)]
+enum Question {
     /// Print the first N digits of π, the leading 3 included.
     Digits {
         /// How many digits.
@@ -65,44 +90,61 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let runtime = match &cli.component {
-        Some(path) => {
-            let wasm = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            Runtime::new(&wasm)
-                .map_err(anyhow::Error::from)
-                .with_context(|| format!("loading {}", path.display()))?
+    match cli.command {
+        Command::Ask(question) => ask(question, cli.component.as_deref(), cli.json),
+        Command::Serve { addr, app } => {
+            let app = match app {
+                Some(path) => App::new(&read(&path)?)?,
+                None => App::new(EMBEDDED_APP)?,
+            };
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime.block_on(serve::run(app, addr))
         }
+        Command::WriteApp { path } => std::fs::write(&path, EMBEDDED_APP)
+            .with_context(|| format!("writing {}", path.display())),
+    }
+}
+
+/// Calls the component (`component`, or the built-in one) and prints the answer.
+fn ask(question: Question, component: Option<&Path>, json: bool) -> anyhow::Result<()> {
+    let runtime = match component {
+        Some(path) => Runtime::new(&read(path)?)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("loading {}", path.display()))?,
         None => Runtime::embedded()?,
     };
     let mut session: Session = runtime.session()?;
-    match cli.command {
-        Command::Digits { n } => {
+    match question {
+        Question::Digits { n } => {
             let digits = session.digits(n)?;
-            if cli.json {
+            if json {
                 println!("{}", json!({ "n": n, "digits": digits }));
             } else {
                 println!("{digits}");
             }
         }
-        Command::Window { offset, length } => {
+        Question::Window { offset, length } => {
             let digits = session.digits_window(offset, length)?;
-            if cli.json {
-                println!("{}", json!({ "offset": offset, "length": length, "digits": digits }));
+            if json {
+                println!(
+                    "{}",
+                    json!({ "offset": offset, "length": length, "digits": digits })
+                );
             } else {
                 println!("{digits}");
             }
         }
-        Command::Histogram { n } => {
+        Question::Histogram { n } => {
             let counts = session.histogram(n)?;
-            if cli.json {
+            if json {
                 println!("{}", json!({ "n": n, "counts": counts }));
             } else {
                 print!("{}", bar_chart(n, &counts));
             }
         }
-        Command::MaxDigits => {
+        Question::MaxDigits => {
             let maximum = session.max_digits()?;
-            if cli.json {
+            if json {
                 println!("{}", json!({ "max_digits": maximum }));
             } else {
                 println!("{maximum}");
@@ -112,17 +154,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
 /// Widest bar, in characters.
 const BAR_WIDTH: u64 = 40;
 
 /// A text chart of `counts`: one bar per digit, with count and share.
 fn bar_chart(n: u64, counts: &[u64; 10]) -> String {
-    let mut chart = format!("How often each digit occurs in the first {} digits of π\n\n", thousands(n));
+    let mut chart = format!(
+        "How often each digit occurs in the first {} digits of π\n\n",
+        thousands(n)
+    );
     let largest = counts.iter().copied().max().unwrap_or(0).max(1);
     let count_width = thousands(largest).len();
     for (digit, &count) in counts.iter().enumerate() {
         let bar = bar(count * BAR_WIDTH * 8 / largest);
-        let share = if n == 0 { 0.0 } else { count as f64 * 100.0 / n as f64 };
+        let share = if n == 0 {
+            0.0
+        } else {
+            count as f64 * 100.0 / n as f64
+        };
         chart += &format!(
             "{digit} │{bar:<width$} {count:>count_width$} {share:>6.2}%\n",
             width = BAR_WIDTH as usize,

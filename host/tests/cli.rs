@@ -6,11 +6,18 @@ use pi_digits_testkit::Reference;
 use serde_json::Value;
 
 fn pi_digits(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pi-digits")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_pi-digits"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn stdout(output: &Output) -> String {
-    assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
@@ -21,14 +28,25 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn digits_window_and_json_histogram() {
     let reference = Reference::load();
-    assert_eq!(stdout(&pi_digits(&["digits", "50"])), format!("{}\n", reference.prefix(50)));
-    assert_eq!(stdout(&pi_digits(&["window", "100", "20"])), format!("{}\n", reference.window(100, 20)));
+    assert_eq!(
+        stdout(&pi_digits(&["digits", "50"])),
+        format!("{}\n", reference.prefix(50))
+    );
+    assert_eq!(
+        stdout(&pi_digits(&["window", "100", "20"])),
+        format!("{}\n", reference.window(100, 20))
+    );
 
-    let json: Value = serde_json::from_str(&stdout(&pi_digits(&["histogram", "1000", "--json"]))).unwrap();
+    let json: Value =
+        serde_json::from_str(&stdout(&pi_digits(&["histogram", "1000", "--json"]))).unwrap();
     assert_eq!(json["n"], 1000);
-    assert_eq!(json["counts"], serde_json::to_value(reference.histogram(1_000)).unwrap());
+    assert_eq!(
+        json["counts"],
+        serde_json::to_value(reference.histogram(1_000)).unwrap()
+    );
 
-    let json: Value = serde_json::from_str(&stdout(&pi_digits(&["--json", "window", "1", "4"]))).unwrap();
+    let json: Value =
+        serde_json::from_str(&stdout(&pi_digits(&["--json", "window", "1", "4"]))).unwrap();
     assert_eq!(json["digits"], "1415");
 }
 
@@ -48,7 +66,10 @@ fn histogram_chart_shows_every_count_and_share() {
             count as f64 * 100.0 / 30_000.0
         );
         assert!(row.starts_with(&format!("{digit} │█")), "{row}");
-        assert!(row.ends_with(&expected_tail), "{row} should end with {expected_tail}");
+        assert!(
+            row.ends_with(&expected_tail),
+            "{row} should end with {expected_tail}"
+        );
     }
 }
 
@@ -59,26 +80,46 @@ fn another_component_can_be_loaded() {
 
     let output = pi_digits(&["--component", "no/such/file.wasm", "digits", "10"]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("reading no/such/file.wasm"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("reading no/such/file.wasm"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = pi_digits(&["--component", "Cargo.toml", "digits", "10"]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("loading Cargo.toml"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("loading Cargo.toml"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn bad_input_is_refused_with_a_clear_message() {
     let output = pi_digits(&["digits", "10000001"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("computes at most 10000000"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("computes at most 10000000"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = pi_digits(&["window", "18446744073709551615", "2"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("computes at most 10000000"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("computes at most 10000000"),
+        "{}",
+        stderr(&output)
+    );
 
     for n in ["18446744073709551616", "-1", "1e3", "ten", ""] {
         let output = pi_digits(&["histogram", n]);
         assert_eq!(output.status.code(), Some(2), "histogram {n:?}");
-        assert!(stderr(&output).contains("invalid value"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("invalid value"),
+            "{}",
+            stderr(&output)
+        );
     }
 }

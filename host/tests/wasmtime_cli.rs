@@ -17,16 +17,28 @@ fn answer(call: &str) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{call}: {stderr}");
     assert!(!stderr.contains("trap"), "{call}: {stderr}");
-    String::from_utf8(output.stdout).unwrap().trim_end().to_owned()
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .trim_end()
+        .to_owned()
 }
 
 #[test]
 fn digits_and_histogram_match_the_reference() {
     let reference = Reference::load();
-    assert_eq!(answer("digits(50)"), format!("ok(\"{}\")", reference.prefix(50)));
-    let counts = reference.histogram(1_000).map(|count| count.to_string()).join(", ");
+    assert_eq!(
+        answer("digits(50)"),
+        format!("ok(\"{}\")", reference.prefix(50))
+    );
+    let counts = reference
+        .histogram(1_000)
+        .map(|count| count.to_string())
+        .join(", ");
     assert_eq!(answer("histogram(1000)"), format!("ok([{counts}])"));
-    let counts = reference.histogram(30_000).map(|count| count.to_string()).join(", ");
+    let counts = reference
+        .histogram(30_000)
+        .map(|count| count.to_string())
+        .join(", ");
     assert_eq!(answer("histogram(30000)"), format!("ok([{counts}])"));
     assert_eq!(answer("digits-window(1, 4)"), "ok(\"1415\")");
     assert_eq!(answer("digits(0)"), "ok(\"\")");

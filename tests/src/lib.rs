@@ -3,8 +3,11 @@
 //! pi-digits itself — and the external tools the end-to-end tests drive.
 
 use std::collections::BTreeMap;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
@@ -70,6 +73,56 @@ impl Reference {
     pub fn sha256_sizes(&self) -> impl Iterator<Item = u64> + '_ {
         self.sha256.keys().copied()
     }
+}
+
+/// A server process started by a test, killed when dropped.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub base_url: String,
+}
+
+impl Server {
+    /// Starts `command`, which must serve HTTP on `addr`, and waits until
+    /// it accepts connections (at most 60 s).
+    pub fn start(mut command: Command, addr: SocketAddr) -> Server {
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("starting {command:?}: {error}"));
+        let mut server = Server {
+            child,
+            base_url: format!("http://{addr}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(addr).is_err() {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                panic!("{command:?} exited with {status} before serving");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{command:?} did not serve {addr} within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback address with a port that was free a moment ago.
+pub fn free_loopback_addr() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
 }
 
 /// The `wasmtime` CLI: `$WASMTIME` if set, else `wasmtime` from `PATH`.

@@ -1,0 +1,213 @@
+//! One HTTP suite against every host of the app: the host's own `serve`,
+//! `wasmtime serve` on the composed component, and `spin up` when `spin`
+//! is on PATH. Every host must give identical answers.
+
+use std::process::Command;
+
+use pi_digits_testkit::{Reference, Server, free_loopback_addr, wasmtime_cli};
+use serde_json::{Value, json};
+
+/// What a host answered: status, content type, cache policy and body.
+#[derive(Debug, Clone, PartialEq)]
+struct Answer {
+    status: u16,
+    content_type: String,
+    cache_control: String,
+    body: String,
+}
+
+fn fetch(method: &str, url: &str, accept: Option<&str>) -> Answer {
+    let mut request = ureq::request(method, url);
+    if let Some(accept) = accept {
+        request = request.set("accept", accept);
+    }
+    let response = match request.call() {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+        Err(error) => panic!("{method} {url}: {error}"),
+    };
+    Answer {
+        status: response.status(),
+        content_type: response
+            .header("content-type")
+            .unwrap_or_default()
+            .to_owned(),
+        cache_control: response
+            .header("cache-control")
+            .unwrap_or_default()
+            .to_owned(),
+        body: response.into_string().unwrap(),
+    }
+}
+
+fn json_of(answer: &Answer) -> Value {
+    assert_eq!(answer.content_type, "application/json", "{answer:?}");
+    serde_json::from_str(&answer.body).unwrap()
+}
+
+/// Runs the suite on one host and returns every answer, for comparison.
+fn suite(base: &str) -> Vec<Answer> {
+    let reference = Reference::load();
+    let mut answers = Vec::new();
+    let mut get = |target: &str| {
+        let answer = fetch("GET", &format!("{base}{target}"), None);
+        answers.push(answer.clone());
+        answer
+    };
+
+    let answer = get("/api/digits?n=1000");
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        json_of(&answer),
+        json!({ "n": 1000, "digits": reference.prefix(1000) })
+    );
+    assert!(answer.cache_control.contains("immutable"), "{answer:?}");
+
+    let answer = get("/api/digits?offset=30000&length=100");
+    let expected =
+        json!({ "offset": 30000, "length": 100, "digits": reference.window(30_000, 100) });
+    assert_eq!(json_of(&answer), expected);
+
+    for n in [0, 10, 100, 1_000, 1_024, 10_000, 30_000, 100_000] {
+        let answer = get(&format!("/api/histogram?n={n}"));
+        assert_eq!(answer.status, 200);
+        assert_eq!(
+            json_of(&answer),
+            json!({ "n": n, "counts": reference.histogram(n) })
+        );
+    }
+    assert_eq!(
+        json_of(&get("/api/info")),
+        json!({ "max_digits": 10_000_000 })
+    );
+
+    let answer = get("/api/digits?n=30&format=text");
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (200, reference.prefix(30))
+    );
+    assert_eq!(answer.content_type, "text/plain; charset=utf-8");
+    let text = fetch(
+        "GET",
+        &format!("{base}/api/digits?n=30"),
+        Some("text/plain"),
+    );
+    assert_eq!(text.body, reference.prefix(30));
+
+    let page = get("/");
+    assert_eq!(
+        (page.status, page.content_type.as_str()),
+        (200, "text/html; charset=utf-8")
+    );
+    for asset in ["/app.js", "/style.css"] {
+        assert_eq!(get(asset).status, 200, "{asset}");
+    }
+
+    for (target, status, code) in [
+        ("/api/digits", 400, "missing-parameter"),
+        ("/api/digits?n=-5", 400, "invalid-number"),
+        ("/api/digits?n=3.14", 400, "invalid-number"),
+        ("/api/digits?n=ten", 400, "invalid-number"),
+        ("/api/digits?n=99999999999999999999", 400, "invalid-number"),
+        ("/api/histogram?n=1&n=2", 400, "repeated-parameter"),
+        ("/api/histogram?n=1&x=2", 400, "unknown-parameter"),
+        ("/api/digits?n=%FF", 400, "invalid-query"),
+        ("/api/digits?n=10000001", 422, "beyond-maximum"),
+        ("/api/digits?offset=9999999&length=2", 422, "beyond-maximum"),
+        (
+            "/api/histogram?n=18446744073709551615",
+            422,
+            "beyond-maximum",
+        ),
+        ("/no/such/route", 404, "not-found"),
+    ] {
+        let answer = get(target);
+        assert_eq!(answer.status, status, "{target}: {answer:?}");
+        assert_eq!(json_of(&answer)["error"], code, "{target}");
+    }
+    assert_eq!(
+        json_of(&get("/api/digits?n=10000001"))["max_digits"],
+        10_000_000
+    );
+
+    for method in ["POST", "PUT", "DELETE"] {
+        let answer = fetch(method, &format!("{base}/api/digits?n=5"), None);
+        assert_eq!(answer.status, 405, "{method}");
+        assert_eq!(json_of(&answer)["error"], "method-not-allowed");
+        answers.push(answer);
+    }
+    answers
+}
+
+fn host_serve() -> Server {
+    let addr = free_loopback_addr();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
+    command.args(["serve", "--addr", &addr.to_string()]);
+    Server::start(command, addr)
+}
+
+fn wasmtime_serve() -> Server {
+    let addr = free_loopback_addr();
+    let mut command = Command::new(wasmtime_cli());
+    command
+        .args(["serve", "-S", "cli", "--addr", &addr.to_string()])
+        .arg(env!("PI_DIGITS_APP_WASM"));
+    Server::start(command, addr)
+}
+
+/// `spin up` on the workspace's spin.toml, if `spin` is installed.
+fn spin_up() -> Option<Server> {
+    if Command::new("spin").arg("--version").output().is_err() {
+        eprintln!("skipped: spin up (no `spin` on PATH)");
+        return None;
+    }
+    let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let built = Command::new("spin")
+        .arg("build")
+        .current_dir(workspace)
+        .status()
+        .unwrap();
+    assert!(built.success(), "spin build");
+    let addr = free_loopback_addr();
+    let mut command = Command::new("spin");
+    command
+        .args(["up", "--listen", &addr.to_string()])
+        .current_dir(workspace);
+    Some(Server::start(command, addr))
+}
+
+#[test]
+fn every_host_serves_the_same_api() {
+    let host = host_serve();
+    let expected = suite(&host.base_url);
+    drop(host);
+
+    let wasmtime = wasmtime_serve();
+    assert_eq!(
+        suite(&wasmtime.base_url),
+        expected,
+        "wasmtime serve differs from the host"
+    );
+    drop(wasmtime);
+
+    if let Some(spin) = spin_up() {
+        assert_eq!(
+            suite(&spin.base_url),
+            expected,
+            "spin up differs from the host"
+        );
+    }
+}
+
+#[test]
+fn write_app_writes_the_served_component() {
+    let path = std::env::temp_dir().join(format!("pi-digits-app-{}.wasm", std::process::id()));
+    let status = Command::new(env!("CARGO_BIN_EXE_pi-digits"))
+        .arg("write-app")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let written = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(written, std::fs::read(env!("PI_DIGITS_APP_WASM")).unwrap());
+}

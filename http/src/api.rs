@@ -1,0 +1,300 @@
+//! Routing and responses: one request in, one [`Reply`] out. The pi calls
+//! go through the [`Pi`] trait, so the same code serves the imported WIT
+//! interface in the component and the math directly in native tests.
+
+use serde_json::{Value, json};
+
+use crate::query::Query;
+
+/// The pi component's answer when a request reaches past its maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BeyondMaximum {
+    /// The most digits the component computes.
+    pub maximum: u64,
+}
+
+/// The calls of `pi:digits/pi` the API needs.
+pub trait Pi {
+    /// The most digits the component computes.
+    fn max_digits(&self) -> u64;
+    /// The first `n` digits.
+    fn digits(&self, n: u64) -> Result<String, BeyondMaximum>;
+    /// `length` digits from `offset`.
+    fn digits_window(&self, offset: u64, length: u64) -> Result<String, BeyondMaximum>;
+    /// The histogram of the first `n` digits.
+    fn histogram(&self, n: u64) -> Result<Vec<u64>, BeyondMaximum>;
+}
+
+/// A response, ready to be written by whichever HTTP binding runs us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// HTTP status code.
+    pub status: u16,
+    /// Header name–value pairs.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// The digits of π never change: successful answers may be cached forever.
+const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
+/// The page may change with a new release: revalidate it.
+const CACHE_REVALIDATE: &str = "no-cache";
+/// Errors are not worth caching.
+const CACHE_NEVER: &str = "no-store";
+
+const INDEX_HTML: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const STYLE_CSS: &str = include_str!("../assets/style.css");
+
+/// A request's method, as far as routing cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET.
+    Get,
+    /// Any other method.
+    Other,
+}
+
+/// Answers one request. `query` is the raw query string (no `?`), `accept`
+/// the `Accept` header if any.
+pub fn respond(
+    pi: &impl Pi,
+    method: Method,
+    path: &str,
+    query: &str,
+    accept: Option<&str>,
+) -> Reply {
+    let route = match path {
+        "/" => Route::Asset("text/html; charset=utf-8", INDEX_HTML),
+        "/app.js" => Route::Asset("text/javascript; charset=utf-8", APP_JS),
+        "/style.css" => Route::Asset("text/css; charset=utf-8", STYLE_CSS),
+        "/api/info" => Route::Info,
+        "/api/digits" => Route::Digits,
+        "/api/histogram" => Route::Histogram,
+        _ => return ApiError::not_found(path).reply(),
+    };
+    if method != Method::Get {
+        return ApiError::method_not_allowed().reply();
+    }
+    let answer = match route {
+        Route::Asset(content_type, text) => {
+            return Reply::new(
+                200,
+                content_type,
+                CACHE_REVALIDATE,
+                text.as_bytes().to_vec(),
+            );
+        }
+        Route::Info => info(pi, query),
+        Route::Digits => digits(pi, query, accept),
+        Route::Histogram => histogram(pi, query),
+    };
+    answer.unwrap_or_else(|error| error.reply())
+}
+
+enum Route {
+    Asset(&'static str, &'static str),
+    Info,
+    Digits,
+    Histogram,
+}
+
+fn info(pi: &impl Pi, query: &str) -> Result<Reply, ApiError> {
+    Query::parse(query, &[])?;
+    Ok(json_reply(&json!({ "max_digits": pi.max_digits() })))
+}
+
+fn digits(pi: &impl Pi, query: &str, accept: Option<&str>) -> Result<Reply, ApiError> {
+    let query = Query::parse(query, &["n", "offset", "length", "format"])?;
+    let as_text = match query.text("format") {
+        None => accept.is_some_and(prefers_text),
+        Some("text") => true,
+        Some("json") => false,
+        Some(other) => return Err(ApiError::invalid_format(other)),
+    };
+    let (digits, body) = if query.has("offset") || query.has("length") {
+        if query.has("n") {
+            return Err(ApiError::conflicting_parameters());
+        }
+        let (offset, length) = (query.count("offset")?, query.count("length")?);
+        let digits = pi
+            .digits_window(offset, length)
+            .map_err(ApiError::beyond_maximum)?;
+        let body = json!({ "offset": offset, "length": length, "digits": digits });
+        (digits, body)
+    } else {
+        let n = query.count("n")?;
+        let digits = pi.digits(n).map_err(ApiError::beyond_maximum)?;
+        let body = json!({ "n": n, "digits": digits });
+        (digits, body)
+    };
+    if as_text {
+        return Ok(Reply::new(
+            200,
+            "text/plain; charset=utf-8",
+            CACHE_FOREVER,
+            digits.into_bytes(),
+        ));
+    }
+    Ok(json_reply(&body))
+}
+
+fn histogram(pi: &impl Pi, query: &str) -> Result<Reply, ApiError> {
+    let n = Query::parse(query, &["n"])?.count("n")?;
+    let counts = pi.histogram(n).map_err(ApiError::beyond_maximum)?;
+    Ok(json_reply(&json!({ "n": n, "counts": counts })))
+}
+
+/// Whether the client's first choice of media type is plain text.
+fn prefers_text(accept: &str) -> bool {
+    accept
+        .split(',')
+        .next()
+        .is_some_and(|first| first.trim().starts_with("text/plain"))
+}
+
+fn json_reply(body: &Value) -> Reply {
+    Reply::new(
+        200,
+        "application/json",
+        CACHE_FOREVER,
+        body.to_string().into_bytes(),
+    )
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &str, cache_control: &str, body: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            headers: vec![
+                ("content-type", content_type.to_owned()),
+                ("cache-control", cache_control.to_owned()),
+                ("x-content-type-options", "nosniff".to_owned()),
+            ],
+            body,
+        }
+    }
+}
+
+/// A refused request: an HTTP status, a stable machine-readable code and a
+/// message for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status code, 4xx.
+    pub status: u16,
+    /// Stable code, e.g. `invalid-number`.
+    pub code: &'static str,
+    /// What is wrong, for people.
+    pub message: String,
+    /// The component's maximum, for `beyond-maximum`.
+    pub max_digits: Option<u64>,
+}
+
+impl ApiError {
+    fn new(status: u16, code: &'static str, message: String) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message,
+            max_digits: None,
+        }
+    }
+
+    pub(crate) fn not_found(path: &str) -> ApiError {
+        ApiError::new(404, "not-found", format!("no such route: {path}"))
+    }
+
+    pub(crate) fn method_not_allowed() -> ApiError {
+        ApiError::new(
+            405,
+            "method-not-allowed",
+            "only GET is supported".to_owned(),
+        )
+    }
+
+    pub(crate) fn query_too_long() -> ApiError {
+        let message = format!(
+            "the query string is longer than {} bytes",
+            crate::query::MAX_QUERY_LEN
+        );
+        ApiError::new(414, "query-too-long", message)
+    }
+
+    pub(crate) fn invalid_query() -> ApiError {
+        ApiError::new(
+            400,
+            "invalid-query",
+            "the query string is not valid percent-encoded UTF-8".to_owned(),
+        )
+    }
+
+    pub(crate) fn unknown_parameter(name: &str, allowed: &[&str]) -> ApiError {
+        let message = match allowed {
+            [] => format!("unknown parameter {name:?}: this route takes none"),
+            _ => format!(
+                "unknown parameter {name:?}; expected {}",
+                allowed.join(", ")
+            ),
+        };
+        ApiError::new(400, "unknown-parameter", message)
+    }
+
+    pub(crate) fn repeated_parameter(name: &str) -> ApiError {
+        ApiError::new(
+            400,
+            "repeated-parameter",
+            format!("parameter {name:?} is given more than once"),
+        )
+    }
+
+    pub(crate) fn missing_parameter(name: &str) -> ApiError {
+        ApiError::new(
+            400,
+            "missing-parameter",
+            format!("parameter {name:?} is required"),
+        )
+    }
+
+    pub(crate) fn invalid_number(name: &str, value: &str) -> ApiError {
+        let message =
+            format!("{name} must be a whole number in plain decimal digits, got {value:?}");
+        ApiError::new(400, "invalid-number", message)
+    }
+
+    fn invalid_format(value: &str) -> ApiError {
+        let message = format!("format must be \"json\" or \"text\", got {value:?}");
+        ApiError::new(400, "invalid-format", message)
+    }
+
+    fn conflicting_parameters() -> ApiError {
+        let message = "give either n, or offset and length, not both".to_owned();
+        ApiError::new(400, "conflicting-parameters", message)
+    }
+
+    fn beyond_maximum(BeyondMaximum { maximum }: BeyondMaximum) -> ApiError {
+        let message =
+            format!("the request reaches past digit {maximum}, the most this service computes");
+        ApiError {
+            max_digits: Some(maximum),
+            ..ApiError::new(422, "beyond-maximum", message)
+        }
+    }
+
+    fn reply(&self) -> Reply {
+        let mut body = json!({ "error": self.code, "message": self.message });
+        if let Some(maximum) = self.max_digits {
+            body["max_digits"] = maximum.into();
+        }
+        let mut reply = Reply::new(
+            self.status,
+            "application/json",
+            CACHE_NEVER,
+            body.to_string().into_bytes(),
+        );
+        if self.status == 405 {
+            reply.headers.push(("allow", "GET".to_owned()));
+        }
+        reply
+    }
+}

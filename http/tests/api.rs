@@ -1,0 +1,200 @@
+//! The API answered natively, with the real math behind the `Pi` trait.
+
+use std::cell::RefCell;
+
+use pi_digits::cache::{self, DigitCache, MAX_DIGITS};
+use pi_digits_http::api::{BeyondMaximum, Method, Pi, Reply, respond};
+use pi_digits_testkit::Reference;
+use serde_json::{Value, json};
+
+struct NativePi(RefCell<DigitCache>);
+
+fn beyond(error: cache::Error) -> BeyondMaximum {
+    match error {
+        cache::Error::BeyondMaximum { maximum } => BeyondMaximum { maximum },
+    }
+}
+
+impl Pi for NativePi {
+    fn max_digits(&self) -> u64 {
+        MAX_DIGITS
+    }
+    fn digits(&self, n: u64) -> Result<String, BeyondMaximum> {
+        self.0
+            .borrow_mut()
+            .prefix(n)
+            .map(str::to_owned)
+            .map_err(beyond)
+    }
+    fn digits_window(&self, offset: u64, length: u64) -> Result<String, BeyondMaximum> {
+        self.0
+            .borrow_mut()
+            .window(offset, length)
+            .map(str::to_owned)
+            .map_err(beyond)
+    }
+    fn histogram(&self, n: u64) -> Result<Vec<u64>, BeyondMaximum> {
+        self.0
+            .borrow_mut()
+            .histogram(n)
+            .map(|counts| counts.to_vec())
+            .map_err(beyond)
+    }
+}
+
+fn get(target: &str) -> Reply {
+    request(Method::Get, target, None)
+}
+
+fn request(method: Method, target: &str, accept: Option<&str>) -> Reply {
+    let pi = NativePi(RefCell::new(DigitCache::new(pi_digits::pi::digits)));
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    respond(&pi, method, path, query, accept)
+}
+
+fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
+    reply
+        .headers
+        .iter()
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.as_str())
+        .unwrap()
+}
+
+fn json_body(reply: &Reply) -> Value {
+    assert_eq!(header(reply, "content-type"), "application/json");
+    serde_json::from_slice(&reply.body).unwrap()
+}
+
+#[test]
+fn digits_windows_and_histograms_match_the_reference() {
+    let reference = Reference::load();
+    let reply = get("/api/digits?n=100");
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        json_body(&reply),
+        json!({ "n": 100, "digits": reference.prefix(100) })
+    );
+    assert_eq!(
+        header(&reply, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+
+    let reply = get("/api/digits?offset=1000&length=50");
+    let expected = json!({ "offset": 1000, "length": 50, "digits": reference.window(1000, 50) });
+    assert_eq!(json_body(&reply), expected);
+
+    for n in [0, 10, 1_000, 1_024, 10_000] {
+        let reply = get(&format!("/api/histogram?n={n}"));
+        assert_eq!(
+            json_body(&reply),
+            json!({ "n": n, "counts": reference.histogram(n) })
+        );
+    }
+    assert_eq!(
+        json_body(&get("/api/info")),
+        json!({ "max_digits": MAX_DIGITS })
+    );
+}
+
+#[test]
+fn digits_come_as_text_on_request() {
+    let expected = Reference::load().prefix(20).as_bytes();
+    for reply in [
+        get("/api/digits?n=20&format=text"),
+        request(Method::Get, "/api/digits?n=20", Some("text/plain")),
+        request(
+            Method::Get,
+            "/api/digits?n=20",
+            Some("text/plain;q=0.9, application/json;q=0.5"),
+        ),
+    ] {
+        assert_eq!(reply.status, 200);
+        assert_eq!(header(&reply, "content-type"), "text/plain; charset=utf-8");
+        assert_eq!(reply.body, expected);
+    }
+    let reply = request(
+        Method::Get,
+        "/api/digits?n=20&format=json",
+        Some("text/plain"),
+    );
+    assert_eq!(header(&reply, "content-type"), "application/json");
+}
+
+#[test]
+fn the_page_and_its_assets_are_served() {
+    for (path, content_type) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/app.js", "text/javascript; charset=utf-8"),
+        ("/style.css", "text/css; charset=utf-8"),
+    ] {
+        let reply = get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(header(&reply, "content-type"), content_type);
+        assert!(!reply.body.is_empty());
+    }
+    let page = String::from_utf8(get("/").body).unwrap();
+    assert!(page.contains("/app.js") && page.contains("/style.css"));
+    assert!(!page.contains("https://"), "the page must work offline");
+}
+
+/// Every refusal: status, stable code, and a JSON body that is not cached.
+#[test]
+fn bad_requests_get_json_errors() {
+    let cases = [
+        ("/api/digits", 400, "missing-parameter"),
+        ("/api/digits?n=", 400, "invalid-number"),
+        ("/api/digits?n=-1", 400, "invalid-number"),
+        ("/api/digits?n=abc", 400, "invalid-number"),
+        ("/api/digits?n=1.5", 400, "invalid-number"),
+        ("/api/digits?n=0x10", 400, "invalid-number"),
+        ("/api/digits?n=18446744073709551616", 400, "invalid-number"),
+        ("/api/digits?n=5&n=6", 400, "repeated-parameter"),
+        ("/api/digits?n=5&color=blue", 400, "unknown-parameter"),
+        (
+            "/api/digits?n=5&offset=1&length=2",
+            400,
+            "conflicting-parameters",
+        ),
+        ("/api/digits?offset=1", 400, "missing-parameter"),
+        ("/api/digits?n=5&format=xml", 400, "invalid-format"),
+        ("/api/digits?n=%FF", 400, "invalid-query"),
+        ("/api/histogram?n=%2B5", 400, "invalid-number"),
+        ("/api/info?verbose=1", 400, "unknown-parameter"),
+        ("/api/digits?n=10000001", 422, "beyond-maximum"),
+        (
+            "/api/histogram?n=18446744073709551615",
+            422,
+            "beyond-maximum",
+        ),
+        (
+            "/api/digits?offset=18446744073709551615&length=2",
+            422,
+            "beyond-maximum",
+        ),
+        ("/api/nothing", 404, "not-found"),
+        ("/index.html", 404, "not-found"),
+    ];
+    for (target, status, code) in cases {
+        let reply = get(target);
+        assert_eq!(reply.status, status, "{target}");
+        let body = json_body(&reply);
+        assert_eq!(body["error"], code, "{target}");
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|message| !message.is_empty()),
+            "{target}"
+        );
+        assert_eq!(header(&reply, "cache-control"), "no-store", "{target}");
+    }
+    assert_eq!(
+        json_body(&get("/api/digits?n=10000001"))["max_digits"],
+        MAX_DIGITS
+    );
+
+    let reply = request(Method::Other, "/api/digits?n=5", None);
+    assert_eq!(reply.status, 405);
+    assert_eq!(json_body(&reply)["error"], "method-not-allowed");
+    assert_eq!(header(&reply, "allow"), "GET");
+}

@@ -1,0 +1,269 @@
+// Browser test of the Pi Day page, against a running pi-digits HTTP server.
+//
+//   PI_DIGITS_URL=http://127.0.0.1:8080 node tests/browser/page.test.mjs
+//
+// Drives Debian's chromium (/usr/bin/chromium, `apt-get install chromium`)
+// through playwright-core. Expected digits and counts come from the
+// independent reference fixture tests/fixtures/reference.json (mpmath,
+// checked against MPFR), never from the page or the server.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.PI_DIGITS_URL ?? '').replace(/\/+$/, '');
+if (!BASE) {
+  console.error('Set PI_DIGITS_URL to the base URL of a running pi-digits server, e.g. http://127.0.0.1:8080');
+  process.exit(2);
+}
+const TIMEOUT = Number(process.env.PI_DIGITS_TIMEOUT_MS ?? 120_000);
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const fixture = JSON.parse(await readFile(join(repo, 'tests/fixtures/reference.json'), 'utf8'));
+const screenshots = join(repo, 'target/screenshots');
+
+let profile;
+let context;
+
+before(async () => {
+  await mkdir(screenshots, { recursive: true });
+  profile = await mkdtemp(join(tmpdir(), 'pi-digits-chromium-'));
+  // launchPersistentContext passes `--user-data-dir=<profile>` itself.
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: 'reduce', // no bar transitions: measure and screenshot final layouts
+  });
+});
+
+after(async () => {
+  await context?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+// A fresh tab that fails the test on any uncaught script error.
+async function openPage(path = '/') {
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  page.scriptErrors = errors;
+  const response = await page.goto(BASE + path);
+  assert.equal(response.status(), 200, `GET ${path}`);
+  return page;
+}
+
+const testid = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+async function waitFor(page, state, n) {
+  await page.waitForFunction(
+    ([state, n]) => {
+      const status = document.querySelector('[data-testid="status"]');
+      const histogram = document.querySelector('[data-testid="histogram"]');
+      return status?.dataset.state === state && (n === null || histogram?.dataset.n === String(n));
+    },
+    [state, n ?? null],
+  );
+}
+
+async function choose(page, n) {
+  await testid(page, 'n-select').selectOption(String(n));
+  await waitFor(page, 'ready', n);
+}
+
+async function counts(page) {
+  return page.$$eval('[data-testid^="count-"]', (cells) =>
+    cells
+      .sort((a, b) => a.dataset.testid.localeCompare(b.dataset.testid))
+      .map((cell) => Number(cell.textContent.replace(/[^0-9]/g, ''))));
+}
+
+async function tileDigits(page) {
+  return testid(page, 'tiles').evaluate((grid) => [...grid.children].map((tile) => tile.textContent).join(''));
+}
+
+function close(page) {
+  assert.deepEqual(page.scriptErrors, [], 'uncaught script errors');
+  return page.close();
+}
+
+test('N = 1,000: histogram, percentages, bars and tiles match the reference', async () => {
+  const page = await openPage('/');
+  const assets = await Promise.all(['/app.js', '/style.css'].map((path) => fetch(BASE + path)));
+  assert.match(assets[0].headers.get('content-type'), /^text\/javascript/);
+  assert.match(assets[1].headers.get('content-type'), /^text\/css/);
+  await waitFor(page, 'ready', null); // the default N has loaded
+  await choose(page, 1000);
+
+  const expected = fixture.histograms['1000'];
+  assert.equal(expected.length, 10);
+  assert.deepEqual(await counts(page), expected);
+  for (let d = 0; d < 10; d++) {
+    await assert.doesNotReject(testid(page, `bar-${d}`).waitFor({ state: 'visible' }));
+    const pct = (await testid(page, `pct-${d}`).textContent()).trim();
+    assert.match(pct, /^\d{1,3}\.\d{2}%$/, `percentage of ${d}`);
+    assert.equal(pct, `${((expected[d] / 1000) * 100).toFixed(2)}%`, `percentage of ${d}`);
+  }
+  assert.match(await page.locator('h2', { hasText: 'Number of times each digit appears in π' }).textContent(),
+    /first 1,000 digits/);
+
+  // Bar lengths are proportional to the counts, the largest count full length.
+  const widths = await page.$$eval('[data-testid^="bar-"] .bar', (bars) => bars.map((bar) => bar.getBoundingClientRect().width));
+  const widest = Math.max(...widths);
+  const largest = Math.max(...expected);
+  widths.forEach((width, d) =>
+    assert.ok(Math.abs(width / widest - expected[d] / largest) < 0.02, `bar ${d}: ${width}px of ${widest}px`));
+
+  // The grid: the first 1,000 digits, leading 3 first, one colour per digit.
+  const shown = await tileDigits(page);
+  assert.equal(shown.slice(0, 5), fixture.digits.slice(0, 5));
+  assert.equal(shown.slice(0, 5), '31415');
+  assert.equal(shown, fixture.digits.slice(0, 1000));
+  const colours = await testid(page, 'tiles').evaluate((grid) => {
+    const byDigit = {};
+    for (const tile of grid.children) {
+      const style = getComputedStyle(tile);
+      (byDigit[tile.textContent] ??= new Set()).add(`${style.backgroundColor}|${style.color}`);
+    }
+    return Object.fromEntries(Object.entries(byDigit).map(([d, set]) => [d, [...set]]));
+  });
+  assert.equal(Object.keys(colours).length, 10);
+  for (const [d, pairs] of Object.entries(colours)) {
+    assert.equal(pairs.length, 1, `digit ${d} has one colour`);
+    const [bg, fg] = pairs[0].split('|');
+    assert.ok(contrast(bg, fg) >= 4.5, `digit ${d}: contrast of ${fg} on ${bg} is ${contrast(bg, fg).toFixed(2)}`);
+  }
+  assert.equal(new Set(Object.values(colours).map(([pair]) => pair.split('|')[0])).size, 10, 'ten distinct colours');
+
+  assert.match(await page.textContent('body'), /Computed by the pi:digits WebAssembly component on the server/);
+  assert.match(await testid(page, 'timing').textContent(), /\d(\.\d)? m?s\b/);
+  assert.equal(await testid(page, 'error').isVisible(), false);
+  assert.equal(await page.getAttribute('main', 'aria-busy'), 'false');
+
+  await page.screenshot({ path: join(screenshots, 'pi-day-page.png'), fullPage: true });
+  await close(page);
+});
+
+test('N = 100,000: the histogram counts all N, the grid shows the first 2,000 and says so', async () => {
+  const page = await openPage('/');
+  await waitFor(page, 'ready', null);
+  await choose(page, 100000);
+  assert.deepEqual(await counts(page), fixture.histograms['100000']);
+  assert.equal(await tileDigits(page), fixture.digits.slice(0, 2000));
+  const note = testid(page, 'tiles').locator('xpath=preceding-sibling::p[1]');
+  assert.match(await note.textContent(), /first 2,000 of 100,000 digits/);
+  assert.equal(await testid(page, `pct-1`).textContent(), `${(fixture.histograms['100000'][1] / 1000).toFixed(2)}%`);
+  await close(page);
+});
+
+test('loading: busy and "Computing…", the control stays usable, a superseded answer is dropped', async () => {
+  const page = await openPage('/');
+  await waitFor(page, 'ready', null);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/api\/histogram\?n=10000$/, async (route) => {
+    await held;
+    await route.continue().catch(() => {}); // the page may have cancelled it
+  });
+
+  await testid(page, 'n-select').selectOption('10000');
+  await waitFor(page, 'loading', null);
+  assert.equal(await page.getAttribute('main', 'aria-busy'), 'true');
+  assert.match(await testid(page, 'status').textContent(), /Computing…/);
+  assert.ok(await testid(page, 'status').isVisible());
+  assert.ok(await testid(page, 'n-select').isEnabled(), 'the control is not frozen while loading');
+
+  await choose(page, 1000); // change N while 10,000 is still pending
+  release();
+  await page.waitForTimeout(300);
+  await waitFor(page, 'ready', 1000);
+  assert.deepEqual(await counts(page), fixture.histograms['1000']);
+  assert.equal(await testid(page, 'n-select').inputValue(), '1000');
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await close(page);
+});
+
+test('a request the server refuses shows the server\'s message; choosing again recovers', async () => {
+  // One past the maximum, as a shared link might ask: /?n=10000001.
+  const info = await (await fetch(`${BASE}/api/info`)).json();
+  const beyond = info.max_digits + 1;
+  const refused = await fetch(`${BASE}/api/histogram?n=${beyond}`);
+  assert.equal(refused.status, 422);
+  const { error, message } = await refused.json();
+  assert.equal(error, 'beyond-maximum');
+
+  const page = await openPage(`/?n=${beyond}`);
+  await waitFor(page, 'error', null);
+  const errorBox = testid(page, 'error');
+  assert.ok(await errorBox.isVisible());
+  assert.equal((await errorBox.textContent()).trim(), message);
+  assert.equal(await page.getAttribute('main', 'aria-busy'), 'false');
+  assert.equal(await testid(page, 'histogram').getAttribute('data-n'), null, 'no histogram is shown');
+  assert.equal(await tileDigits(page), '');
+
+  await choose(page, 10);
+  assert.equal(await errorBox.isVisible(), false);
+  assert.deepEqual(await counts(page), fixture.histograms['10']);
+  assert.equal(await tileDigits(page), fixture.digits.slice(0, 10));
+  await close(page);
+});
+
+test('a server that cannot be reached shows the error element', async () => {
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.scriptErrors = [];
+  page.on('pageerror', (error) => page.scriptErrors.push(error));
+  await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+  await page.goto(`${BASE}/?n=1000`);
+  await waitFor(page, 'error', null);
+  assert.match(await testid(page, 'error').textContent(), /Could not reach the server/);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await choose(page, 100);
+  assert.equal(await testid(page, 'error').isVisible(), false);
+  assert.deepEqual(await counts(page), fixture.histograms['100']);
+  await close(page);
+});
+
+test('phone-sized viewport (390×844): no horizontal scrolling, fewer tiles per row', async () => {
+  const page = await openPage('/');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await waitFor(page, 'ready', null);
+  await choose(page, 1000);
+  const layout = await page.evaluate(() => {
+    const tiles = [...document.querySelector('[data-testid="tiles"]').children];
+    const top = tiles[0].getBoundingClientRect().top;
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth,
+      perRow: tiles.filter((tile) => tile.getBoundingClientRect().top === top).length,
+      rightmost: Math.max(...[...document.querySelectorAll('body *')].map((e) => e.getBoundingClientRect().right)),
+    };
+  });
+  assert.ok(layout.scrollWidth <= layout.innerWidth, `scrollWidth ${layout.scrollWidth} > innerWidth ${layout.innerWidth}`);
+  assert.ok(layout.rightmost <= layout.innerWidth + 0.5, `content reaches ${layout.rightmost}px`);
+  assert.ok(layout.perRow >= 5 && layout.perRow < 25, `${layout.perRow} tiles per row`);
+  assert.deepEqual(await counts(page), fixture.histograms['1000']);
+  await page.screenshot({ path: join(screenshots, 'pi-day-page-phone.png'), fullPage: true });
+  await close(page);
+});
+
+// WCAG contrast ratio of two computed `rgb(r, g, b)` colours.
+function contrast(a, b) {
+  const luminance = (colour) => {
+    const [r, g, bl] = colour.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
