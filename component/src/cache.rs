@@ -64,6 +64,10 @@ impl DigitCache {
         let end = offset.checked_add(length).ok_or(Error::BeyondMaximum {
             maximum: MAX_DIGITS,
         })?;
+        if length == 0 && end <= MAX_DIGITS {
+            // Nothing to compute for an empty window.
+            return Ok("");
+        }
         self.extend_to(end)?;
         Ok(&self.digits[offset as usize..end as usize])
     }
@@ -168,8 +172,10 @@ mod tests {
     fn zero_digits_are_valid() {
         let mut cache = DigitCache::new(reference_source);
         assert_eq!(cache.prefix(0).unwrap(), "");
-        assert_eq!(cache.histogram(0).unwrap(), [0; 10]);
         assert_eq!(cache.window(5, 0).unwrap(), "");
+        assert_eq!(cache.window(MAX_DIGITS, 0).unwrap(), "");
+        assert!(cache.is_empty(), "an empty window computes nothing");
+        assert_eq!(cache.histogram(0).unwrap(), [0; 10]);
     }
 
     #[test]

@@ -1,16 +1,27 @@
-//! Runs the `pi:digits` component on wasmtime.
+//! Runs the `pi:digits` component on wasmtime, every call bounded.
 //!
-//! [`Runtime`] compiles a component once; each [`Session`] is one instance
-//! of it with its own store, so digits computed by one call are reused by
-//! the next calls of the same session (the component keeps its prefix).
+//! [`Runtime`] compiles a component once (or loads it from the
+//! [`precompiled`] cache); each [`Session`] is one instance of it with its
+//! own store, so digits computed by one call are reused by the next calls
+//! of the same session (the component keeps its prefix). Every call runs
+//! under the [`Limits`]: requests past `max_digits` are refused before any
+//! work, and a call that passes its deadline or memory cap is stopped.
 
-use thiserror::Error;
-use wasmtime::component::{Component, Linker, ResourceTable};
+pub mod limits;
+mod precompiled;
 pub mod serve;
 
+use std::path::PathBuf;
+use std::time::Duration;
+
+use thiserror::Error;
+use wasmtime::component::{Linker, ResourceTable};
 use wasmtime::error::Context as _;
-use wasmtime::{Engine, Store};
+use wasmtime::{Config, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+pub use limits::Limits;
+use limits::{Failure, MemoryCap};
 
 wasmtime::component::bindgen!({
     path: "../wit",
@@ -22,67 +33,89 @@ use exports::pi::digits::pi::Error as PiError;
 /// The component built from this workspace, embedded at build time.
 pub const EMBEDDED_COMPONENT: &[u8] = include_bytes!(env!("PI_DIGITS_WASM"));
 
+/// How a [`Runtime`] is set up; by default, the default [`Limits`] and no
+/// cache.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Bounds on every call.
+    pub limits: Limits,
+    /// Where compiled components are cached; `None` compiles every time.
+    pub cache_dir: Option<PathBuf>,
+}
+
 /// Why a call into the component gave no answer.
 #[derive(Debug, Error)]
 pub enum CallError {
-    /// The request reaches past the most digits the component computes.
-    #[error("the request needs {requested} digits; this component computes at most {maximum}")]
+    /// The request needs more digits than the host allows or the component
+    /// computes; nothing was computed.
+    #[error("the request needs {requested} digits; at most {maximum} are allowed")]
     BeyondMaximum {
         /// The furthest digit position the request needs (saturating).
         requested: u64,
-        /// The component's `max-digits`.
+        /// The host's `max_digits` or the component's, whichever is smaller.
         maximum: u64,
     },
-    /// The component trapped or failed otherwise; the session is unusable.
+    /// The call ran past its deadline and was stopped.
+    #[error("the computation was stopped after its deadline of {0:?}")]
+    DeadlineExceeded(Duration),
+    /// The call needed more memory than the cap allows and was stopped.
+    #[error("the computation was stopped at its memory cap of {0} bytes")]
+    MemoryLimitExceeded(usize),
+    /// The component trapped or failed otherwise.
     #[error("the component failed")]
     Failed(#[source] anyhow::Error),
 }
 
-/// A compiled component and the linker that instantiates it.
+/// A compiled component, linked and ready to instantiate.
+#[derive(Clone)]
 pub struct Runtime {
-    engine: Engine,
-    linker: Linker<State>,
-    component: Component,
+    pre: CalculatorPre<State>,
+    limits: Limits,
 }
 
 impl Runtime {
     /// Compiles a component (binary `.wasm` bytes) for this machine.
-    pub fn new(wasm: &[u8]) -> wasmtime::Result<Runtime> {
-        let engine = Engine::default();
-        let component = Component::new(&engine, wasm).context("compiling the pi component")?;
+    pub fn new(wasm: &[u8], options: &Options) -> wasmtime::Result<Runtime> {
+        let engine = limits::interruptible_engine(&mut Config::new())?;
+        let component = precompiled::load(&engine, wasm, options.cache_dir.as_deref())
+            .context("compiling the pi component")?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).context("linking WASI")?;
+        let pre = linker.instantiate_pre(&component).context("linking the pi component")?;
         Ok(Runtime {
-            engine,
-            linker,
-            component,
+            pre: CalculatorPre::new(pre)?,
+            limits: options.limits,
         })
     }
 
     /// Compiles the embedded component.
-    pub fn embedded() -> wasmtime::Result<Runtime> {
-        Runtime::new(EMBEDDED_COMPONENT)
+    pub fn embedded(options: &Options) -> wasmtime::Result<Runtime> {
+        Runtime::new(EMBEDDED_COMPONENT, options)
     }
 
     /// A fresh instance of the component.
     pub fn session(&self) -> wasmtime::Result<Session> {
-        // No files, environment or network: only stderr, for panic messages.
-        let wasi = WasiCtx::builder().inherit_stderr().build();
-        let mut store = Store::new(
-            &self.engine,
-            State {
-                wasi,
-                table: ResourceTable::new(),
-            },
-        );
-        let bindings = Calculator::instantiate(&mut store, &self.component, &self.linker)
-            .context("instantiating the pi component")?;
-        Ok(Session { store, bindings })
+        let (store, bindings) = self.instantiate()?;
+        Ok(Session {
+            runtime: self.clone(),
+            store,
+            bindings,
+        })
+    }
+
+    fn instantiate(&self) -> wasmtime::Result<(Store<State>, Calculator)> {
+        let mut store = Store::new(self.pre.engine(), State::new(&self.limits));
+        store.limiter(|state| &mut state.memory);
+        self.limits.arm_deadline(&mut store);
+        let bindings = self.pre.instantiate(&mut store).context("instantiating the pi component")?;
+        Ok((store, bindings))
     }
 }
 
-/// One instance of the component.
+/// One instance of the component. After a call that failed, the next call
+/// starts from a fresh instance.
 pub struct Session {
+    runtime: Runtime,
     store: Store<State>,
     bindings: Calculator,
 }
@@ -90,61 +123,83 @@ pub struct Session {
 impl Session {
     /// The most digits the component computes.
     pub fn max_digits(&mut self) -> Result<u64, CallError> {
-        self.bindings
-            .pi_digits_pi()
-            .call_max_digits(&mut self.store)
-            .map_err(|trap| CallError::Failed(trap.into()))
+        self.call(u64::MIN, |bindings, store| {
+            bindings.pi_digits_pi().call_max_digits(store).map(Ok)
+        })
     }
 
     /// The first `n` digits of π.
     pub fn digits(&mut self, n: u64) -> Result<String, CallError> {
-        let answer = self.bindings.pi_digits_pi().call_digits(&mut self.store, n);
-        flatten(answer, n)
+        self.call(n, |bindings, store| bindings.pi_digits_pi().call_digits(store, n))
     }
 
     /// `length` digits from `offset` (0 is the leading 3).
     pub fn digits_window(&mut self, offset: u64, length: u64) -> Result<String, CallError> {
-        let answer =
-            self.bindings
-                .pi_digits_pi()
-                .call_digits_window(&mut self.store, offset, length);
-        flatten(answer, offset.saturating_add(length))
+        self.call(offset.saturating_add(length), |bindings, store| {
+            bindings.pi_digits_pi().call_digits_window(store, offset, length)
+        })
     }
 
     /// How often each digit occurs among the first `n` digits.
     pub fn histogram(&mut self, n: u64) -> Result<[u64; 10], CallError> {
-        let answer = self
-            .bindings
-            .pi_digits_pi()
-            .call_histogram(&mut self.store, n);
-        let counts = flatten(answer, n)?;
-        let counts = counts.try_into().map_err(|counts: Vec<u64>| {
-            CallError::Failed(anyhow::anyhow!(
-                "histogram has {} counts, not 10",
-                counts.len()
-            ))
-        })?;
-        Ok(counts)
+        let counts = self.call(n, |bindings, store| bindings.pi_digits_pi().call_histogram(store, n))?;
+        counts.try_into().map_err(|counts: Vec<u64>| {
+            CallError::Failed(anyhow::anyhow!("histogram has {} counts, not 10", counts.len()))
+        })
     }
-}
 
-fn flatten<T>(
-    answer: wasmtime::Result<Result<T, PiError>>,
-    requested: u64,
-) -> Result<T, CallError> {
-    match answer {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(PiError::BeyondMaximum(maximum))) => {
-            Err(CallError::BeyondMaximum { requested, maximum })
+    /// Runs one bounded call that needs the first `requested` digits.
+    fn call<T>(
+        &mut self,
+        requested: u64,
+        call: impl FnOnce(&Calculator, &mut Store<State>) -> wasmtime::Result<Result<T, PiError>>,
+    ) -> Result<T, CallError> {
+        let limits = self.runtime.limits;
+        if requested > limits.max_digits {
+            return Err(CallError::BeyondMaximum {
+                requested,
+                maximum: limits.max_digits,
+            });
         }
-        Err(trap) => Err(CallError::Failed(trap.into())),
+        limits.arm_deadline(&mut self.store);
+        match call(&self.bindings, &mut self.store) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(PiError::BeyondMaximum(maximum))) => Err(CallError::BeyondMaximum { requested, maximum }),
+            Err(error) => {
+                let failure = limits::classify(&error, &self.store.data().memory);
+                // A failed instance may be inconsistent: start afresh, lazily
+                // keeping the error if even that fails.
+                if let Ok((store, bindings)) = self.runtime.instantiate() {
+                    self.store = store;
+                    self.bindings = bindings;
+                }
+                Err(match failure {
+                    Failure::Deadline => CallError::DeadlineExceeded(limits.timeout),
+                    Failure::Memory => CallError::MemoryLimitExceeded(limits.max_memory),
+                    Failure::Other => CallError::Failed(error.into()),
+                })
+            }
+        }
     }
 }
 
-/// What a store holds for the component: WASI's context and resources.
+/// What a store holds for the component: WASI's context and resources, and
+/// the memory cap.
 struct State {
     wasi: WasiCtx,
     table: ResourceTable,
+    memory: MemoryCap,
+}
+
+impl State {
+    fn new(limits: &Limits) -> State {
+        State {
+            // No files, environment or network: only stderr, for panics.
+            wasi: WasiCtx::builder().inherit_stderr().build(),
+            table: ResourceTable::new(),
+            memory: limits.memory_cap(),
+        }
+    }
 }
 
 impl WasiView for State {

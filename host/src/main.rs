@@ -4,11 +4,12 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use pi_digits_host::serve::{self, App, EMBEDDED_APP};
-use pi_digits_host::{Runtime, Session};
+use pi_digits_host::{Limits, Options, Runtime, Session};
 use serde_json::json;
 
 /// The digits of π and how often each digit occurs among them, computed
@@ -23,6 +24,25 @@ struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+
+    /// Refuse requests for more digits, before any work
+    /// [default: 10000000; 1000000 for serve].
+    #[arg(long, global = true, env = "PI_DIGITS_MAX_DIGITS", value_name = "N")]
+    max_digits: Option<u64>,
+
+    /// Stop a computation after this many seconds
+    /// [default: 300; 20 for serve].
+    #[arg(long, global = true, env = "PI_DIGITS_TIMEOUT", value_name = "SECONDS")]
+    timeout: Option<f64>,
+
+    /// Stop a computation that needs more memory, in MiB.
+    #[arg(long, global = true, env = "PI_DIGITS_MAX_MEMORY", value_name = "MIB", default_value_t = 1024)]
+    max_memory: usize,
+
+    /// Cache compiled components here [default: ~/.cache/pi-digits;
+    /// "none" to compile every time].
+    #[arg(long, global = true, env = "PI_DIGITS_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -90,12 +110,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let serving = matches!(cli.command, Command::Serve { .. });
+    let options = options(&cli, serving)?;
     match cli.command {
-        Command::Ask(question) => ask(question, cli.component.as_deref(), cli.json),
+        Command::Ask(question) => ask(question, cli.component.as_deref(), cli.json, &options),
         Command::Serve { addr, app } => {
             let app = match app {
-                Some(path) => App::new(&read(&path)?)?,
-                None => App::new(EMBEDDED_APP)?,
+                Some(path) => App::new(&read(&path)?, &options)?,
+                None => App::new(EMBEDDED_APP, &options)?,
             };
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime.block_on(serve::run(app, addr))
@@ -105,13 +127,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The limits and cache from the command line, with each command's defaults.
+fn options(cli: &Cli, serving: bool) -> anyhow::Result<Options> {
+    let defaults = Limits::default();
+    let (max_digits, timeout) = if serving {
+        (1_000_000, Duration::from_secs(20))
+    } else {
+        (defaults.max_digits, defaults.timeout)
+    };
+    let timeout = match cli.timeout {
+        Some(seconds) => Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|timeout| !timeout.is_zero())
+            .context("--timeout must be a positive number of seconds")?,
+        None => timeout,
+    };
+    let cache_dir = match &cli.cache_dir {
+        Some(dir) if dir.as_os_str() == "none" => None,
+        Some(dir) => Some(dir.clone()),
+        None => std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache/pi-digits")),
+    };
+    Ok(Options {
+        limits: Limits {
+            max_digits: cli.max_digits.unwrap_or(max_digits),
+            timeout,
+            max_memory: cli.max_memory.saturating_mul(1 << 20),
+        },
+        cache_dir,
+    })
+}
+
 /// Calls the component (`component`, or the built-in one) and prints the answer.
-fn ask(question: Question, component: Option<&Path>, json: bool) -> anyhow::Result<()> {
+fn ask(question: Question, component: Option<&Path>, json: bool, options: &Options) -> anyhow::Result<()> {
     let runtime = match component {
-        Some(path) => Runtime::new(&read(path)?)
+        Some(path) => Runtime::new(&read(path)?, options)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("loading {}", path.display()))?,
-        None => Runtime::embedded()?,
+        None => Runtime::embedded(options)?,
     };
     let mut session: Session = runtime.session()?;
     match question {

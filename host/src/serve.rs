@@ -1,6 +1,8 @@
 //! Serves the HTTP app (the HTTP component with the pi component plugged
-//! in) through `wasmtime-wasi-http`: each request gets a fresh instance,
-//! as under Spin and `wasmtime serve`.
+//! in) through `wasmtime-wasi-http`. Each request gets a fresh instance from
+//! a pre-linked component and the pooling allocator, as under Spin; every
+//! request runs under the [`Limits`], and SIGINT or SIGTERM stop the server
+//! once the requests in flight are answered.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,9 +12,12 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use tokio::net::TcpListener;
-use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Engine, Store};
+use pi_digits_http::api::{self, ApiError, BeyondMaximum, Reply};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
@@ -20,21 +25,32 @@ use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
+use crate::limits::{self, Failure, Limits, MemoryCap};
+use crate::{Options, precompiled};
+
 /// The composed HTTP app built from this workspace, embedded at build time.
 pub const EMBEDDED_APP: &[u8] = include_bytes!(env!("PI_DIGITS_APP_WASM"));
+
+/// Requests computed at once; more wait for a slot. The pooling allocator
+/// holds exactly this many instances.
+const CONCURRENT_REQUESTS: u32 = 64;
 
 /// A compiled HTTP app, ready to answer requests.
 #[derive(Clone)]
 pub struct App {
     pre: Arc<ProxyPre<State>>,
+    limits: Limits,
+    slots: Arc<Semaphore>,
 }
 
 impl App {
     /// Compiles an HTTP app component (`wasi:http/proxy`, no other imports
     /// than WASI's).
-    pub fn new(wasm: &[u8]) -> anyhow::Result<App> {
-        let engine = Engine::new(&Config::new())?;
-        let component = Component::new(&engine, wasm)
+    pub fn new(wasm: &[u8], options: &Options) -> anyhow::Result<App> {
+        let mut config = Config::new();
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling(&options.limits)));
+        let engine = limits::interruptible_engine(&mut config)?;
+        let component = precompiled::load(&engine, wasm, options.cache_dir.as_deref())
             .map_err(anyhow::Error::from)
             .context("compiling the HTTP app")?;
         let mut linker = Linker::new(&engine);
@@ -44,51 +60,58 @@ impl App {
             .instantiate_pre(&component)
             .map_err(anyhow::Error::from)
             .context("linking the HTTP app")?;
-        let pre = ProxyPre::new(pre)?;
-        Ok(App { pre: Arc::new(pre) })
+        Ok(App {
+            pre: Arc::new(ProxyPre::new(pre)?),
+            limits: options.limits,
+            slots: Arc::new(Semaphore::new(CONCURRENT_REQUESTS as usize)),
+        })
     }
 
-    /// Serves on `listener` until the process ends.
-    pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
-        loop {
-            let (stream, _) = listener.accept().await.context("accepting a connection")?;
+    /// Serves one connection until it closes, or until `shutdown` turns
+    /// true and the request in flight is answered.
+    async fn serve_connection(self, stream: TcpStream, mut shutdown: watch::Receiver<bool>) {
+        let service = service_fn(move |request| {
             let app = self.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request| {
-                    let app = app.clone();
-                    async move { anyhow::Ok(app.handle(request).await) }
-                });
-                // A client that goes away mid-request is not our error.
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+            async move { anyhow::Ok(app.handle(request).await) }
+        });
+        let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+        tokio::pin!(connection);
+        // A client that goes away mid-request is not our error.
+        tokio::select! {
+            _ = connection.as_mut() => {}
+            // The only change ever sent is the stop.
+            _ = shutdown.changed() => {
+                connection.as_mut().graceful_shutdown();
+                let _ = connection.await;
+            }
         }
     }
 
-    /// Answers one request; a failing guest becomes a 500 with a JSON body.
-    async fn handle(
-        &self,
-        request: hyper::Request<Incoming>,
-    ) -> hyper::Response<HyperOutgoingBody> {
+    /// Answers one request: refused before any work if it needs too many
+    /// digits; a guest stopped by a limit becomes a 503, any other guest
+    /// failure a 500, each with a JSON body.
+    async fn handle(&self, request: hyper::Request<Incoming>) -> hyper::Response<HyperOutgoingBody> {
+        let uri = request.uri();
+        let needed = api::digits_needed(uri.path(), uri.query().unwrap_or_default());
+        if needed.is_some_and(|needed| needed > self.limits.max_digits) {
+            let maximum = self.limits.max_digits;
+            return to_hyper(ApiError::beyond_maximum(BeyondMaximum { maximum }).reply());
+        }
+        let _slot = self.slots.acquire().await.expect("the semaphore is never closed");
         match self.call_guest(request).await {
             Ok(response) => response,
-            Err(error) => {
+            Err((Failure::Deadline, _)) => {
+                let message = format!("the computation took longer than {:?} and was stopped", self.limits.timeout);
+                to_hyper(ApiError::new(503, "deadline-exceeded", message).reply())
+            }
+            Err((Failure::Memory, _)) => {
+                let message = format!("the computation needed more than {} bytes and was stopped", self.limits.max_memory);
+                to_hyper(ApiError::new(503, "memory-limit-exceeded", message).reply())
+            }
+            Err((Failure::Other, error)) => {
                 eprintln!("error: the HTTP app failed: {error:#}");
-                let body = serde_json::json!({
-                    "error": "internal",
-                    "message": "the pi component failed to answer",
-                });
-                hyper::Response::builder()
-                    .status(500)
-                    .header("content-type", "application/json")
-                    .header("cache-control", "no-store")
-                    .body(
-                        Full::new(Bytes::from(body.to_string()))
-                            .map_err(|never| match never {})
-                            .boxed_unsync(),
-                    )
-                    .expect("a valid response")
+                let message = "the pi component failed to answer".to_owned();
+                to_hyper(ApiError::new(500, "internal", message).reply())
             }
         }
     }
@@ -96,43 +119,95 @@ impl App {
     async fn call_guest(
         &self,
         request: hyper::Request<Incoming>,
-    ) -> anyhow::Result<hyper::Response<HyperOutgoingBody>> {
-        let mut store = Store::new(self.pre.engine(), State::new());
+    ) -> Result<hyper::Response<HyperOutgoingBody>, (Failure, anyhow::Error)> {
+        let other = |error: wasmtime::Error| (Failure::Other, anyhow::Error::from(error));
+        let mut store = Store::new(self.pre.engine(), State::new(&self.limits));
+        store.limiter(|state| &mut state.memory);
+        self.limits.arm_deadline(&mut store);
         let (sender, receiver) = tokio::sync::oneshot::channel();
-        let request = store
-            .data_mut()
-            .http()
-            .new_incoming_request(Scheme::Http, request)?;
-        let response = store.data_mut().http().new_response_outparam(sender)?;
+        let request = store.data_mut().http().new_incoming_request(Scheme::Http, request).map_err(other)?;
+        let response = store.data_mut().http().new_response_outparam(sender).map_err(other)?;
         let pre = self.pre.clone();
         let guest = tokio::spawn(async move {
-            let proxy = pre.instantiate_async(&mut store).await?;
-            proxy
-                .wasi_http_incoming_handler()
-                .call_handle(&mut store, request, response)
-                .await
+            let result = async {
+                let proxy = pre.instantiate_async(&mut store).await?;
+                proxy.wasi_http_incoming_handler().call_handle(&mut store, request, response).await
+            }
+            .await;
+            result.map_err(|error| (limits::classify(&error, &store.data().memory), anyhow::Error::from(error)))
         });
         match receiver.await {
             Ok(Ok(response)) => Ok(response),
-            Ok(Err(code)) => Err(anyhow::anyhow!(
-                "the guest answered with an error: {code:?}"
-            )),
+            Ok(Err(code)) => Err((Failure::Other, anyhow::anyhow!("the guest answered with an error: {code:?}"))),
             // The guest ended without answering: report why.
-            Err(_) => match guest.await? {
-                Ok(()) => Err(anyhow::anyhow!("the guest returned without a response")),
-                Err(error) => Err(anyhow::Error::from(error)),
+            Err(_) => match guest.await {
+                Ok(Ok(())) => Err((Failure::Other, anyhow::anyhow!("the guest returned without a response"))),
+                Ok(Err(failure)) => Err(failure),
+                Err(join_error) => Err((Failure::Other, join_error.into())),
             },
         }
     }
 }
 
-/// Binds `addr`, then serves `app` on it; prints the address it serves.
+/// Instance slots for [`CONCURRENT_REQUESTS`] apps, each with a memory cap.
+fn pooling(limits: &Limits) -> PoolingAllocationConfig {
+    // A composed app holds two components, each a few core instances,
+    // memories and tables; these bounds leave room for both.
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_component_instances(CONCURRENT_REQUESTS)
+        .total_core_instances(CONCURRENT_REQUESTS * 32)
+        .total_memories(CONCURRENT_REQUESTS * 4)
+        .total_tables(CONCURRENT_REQUESTS * 8)
+        .max_memory_size(limits.max_memory);
+    pool
+}
+
+/// Binds `addr`, prints the address it serves, and serves `app` until
+/// SIGINT or SIGTERM; then stops accepting and waits for open requests.
 pub async fn run(app: App, addr: SocketAddr) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("binding {addr}"))?;
+    let listener = TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     println!("Serving http://{}/", listener.local_addr()?);
-    app.serve(listener).await
+    let (stop, stopped) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = accepted.context("accepting a connection")?;
+                connections.spawn(app.clone().serve_connection(stream, stopped.clone()));
+            }
+            signal = &mut signal => {
+                signal?;
+                break;
+            }
+        }
+        while connections.try_join_next().is_some() {}
+    }
+    drop(listener);
+    eprintln!("Shutting down: finishing {} open connections", connections.len());
+    stop.send_replace(true);
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// Resolves at the first SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() -> anyhow::Result<()> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        interrupted = tokio::signal::ctrl_c() => interrupted?,
+        _ = terminate.recv() => {}
+    }
+    Ok(())
+}
+
+fn to_hyper(reply: Reply) -> hyper::Response<HyperOutgoingBody> {
+    let mut response = hyper::Response::builder().status(reply.status);
+    for (name, value) in reply.headers {
+        response = response.header(name, value);
+    }
+    let body = Full::new(Bytes::from(reply.body)).map_err(|never| match never {}).boxed_unsync();
+    response.body(body).expect("a valid response")
 }
 
 /// What a store holds for one request.
@@ -140,15 +215,17 @@ struct State {
     wasi: WasiCtx,
     http: WasiHttpCtx,
     table: ResourceTable,
+    memory: MemoryCap,
 }
 
 impl State {
-    fn new() -> State {
+    fn new(limits: &Limits) -> State {
         State {
             // No files, environment or network: only stderr, for panics.
             wasi: WasiCtx::builder().inherit_stderr().build(),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
+            memory: limits.memory_cap(),
         }
     }
 }

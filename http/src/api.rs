@@ -93,6 +93,22 @@ pub fn respond(
     answer.unwrap_or_else(|error| error.reply())
 }
 
+/// How many leading digits a well-formed API request needs, so a host can
+/// refuse it before any work; `None` for other requests.
+pub fn digits_needed(path: &str, query: &str) -> Option<u64> {
+    match path {
+        "/api/digits" => {
+            let query = Query::parse(query, &["n", "offset", "length", "format"]).ok()?;
+            match query.count("n") {
+                Ok(n) => Some(n),
+                Err(_) => Some(query.count("offset").ok()?.saturating_add(query.count("length").ok()?)),
+            }
+        }
+        "/api/histogram" => Query::parse(query, &["n"]).ok()?.count("n").ok(),
+        _ => None,
+    }
+}
+
 enum Route {
     Asset(&'static str, &'static str),
     Info,
@@ -192,7 +208,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: u16, code: &'static str, message: String) -> ApiError {
+    /// An error with no extra fields.
+    pub fn new(status: u16, code: &'static str, message: String) -> ApiError {
         ApiError {
             status,
             code,
@@ -272,7 +289,8 @@ impl ApiError {
         ApiError::new(400, "conflicting-parameters", message)
     }
 
-    fn beyond_maximum(BeyondMaximum { maximum }: BeyondMaximum) -> ApiError {
+    /// A request past `maximum` digits.
+    pub fn beyond_maximum(BeyondMaximum { maximum }: BeyondMaximum) -> ApiError {
         let message =
             format!("the request reaches past digit {maximum}, the most this service computes");
         ApiError {
@@ -281,7 +299,8 @@ impl ApiError {
         }
     }
 
-    fn reply(&self) -> Reply {
+    /// The JSON reply for this error.
+    pub fn reply(&self) -> Reply {
         let mut body = json!({ "error": self.code, "message": self.message });
         if let Some(maximum) = self.max_digits {
             body["max_digits"] = maximum.into();

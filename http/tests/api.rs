@@ -198,3 +198,16 @@ fn bad_requests_get_json_errors() {
     assert_eq!(json_body(&reply)["error"], "method-not-allowed");
     assert_eq!(header(&reply, "allow"), "GET");
 }
+
+#[test]
+fn hosts_can_tell_how_many_digits_a_request_needs() {
+    use pi_digits_http::api::digits_needed;
+    assert_eq!(digits_needed("/api/digits", "n=500"), Some(500));
+    assert_eq!(digits_needed("/api/digits", "offset=100&length=50&format=text"), Some(150));
+    assert_eq!(digits_needed("/api/digits", "offset=18446744073709551615&length=2"), Some(u64::MAX));
+    assert_eq!(digits_needed("/api/histogram", "n=1000000"), Some(1_000_000));
+    assert_eq!(digits_needed("/api/histogram", "n=abc"), None, "malformed: the component refuses it");
+    assert_eq!(digits_needed("/api/digits", "n=5&n=6"), None);
+    assert_eq!(digits_needed("/api/info", ""), None);
+    assert_eq!(digits_needed("/", "n=5"), None);
+}

@@ -1,0 +1,82 @@
+//! The host's server under its limits: refused before any work, stopped at
+//! the deadline or the memory cap (503, JSON), still answering afterwards,
+//! and shutting down gracefully.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pi_digits_testkit::{Reference, Server, free_loopback_addr};
+use serde_json::Value;
+
+fn serve(settings: &[&str]) -> Server {
+    let addr = free_loopback_addr();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
+    command.arg("serve").args(settings).args(["--addr", &addr.to_string()]);
+    Server::start(command, addr)
+}
+
+fn get(url: &str) -> (u16, Value) {
+    let response = match ureq::get(url).call() {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+        Err(error) => panic!("GET {url}: {error}"),
+    };
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    let status = response.status();
+    (status, serde_json::from_str(&response.into_string().unwrap()).unwrap())
+}
+
+#[test]
+fn requests_past_the_host_maximum_are_refused_before_any_work() {
+    let server = serve(&[]);
+    let started = Instant::now();
+    let (status, body) = get(&format!("{}/api/histogram?n=1000001", server.base_url));
+    assert_eq!((status, body["error"].as_str()), (422, Some("beyond-maximum")));
+    assert_eq!(body["max_digits"], 1_000_000, "the default of serve");
+    let (status, _) = get(&format!("{}/api/digits?offset=999999&length=2", server.base_url));
+    assert_eq!(status, 422);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn a_request_past_the_deadline_gets_503_and_the_next_is_answered() {
+    let server = serve(&["--timeout", "0.3"]);
+    let (status, body) = get(&format!("{}/api/digits?n=1000000", server.base_url));
+    assert_eq!((status, body["error"].as_str()), (503, Some("deadline-exceeded")), "{body}");
+    let (status, body) = get(&format!("{}/api/histogram?n=1000", server.base_url));
+    assert_eq!(status, 200);
+    assert_eq!(body["counts"], serde_json::to_value(Reference::load().histogram(1000)).unwrap());
+}
+
+#[test]
+fn a_request_past_the_memory_cap_gets_503_and_the_next_is_answered() {
+    let server = serve(&["--max-memory", "24"]);
+    let (status, body) = get(&format!("{}/api/digits?n=1000000", server.base_url));
+    assert_eq!((status, body["error"].as_str()), (503, Some("memory-limit-exceeded")), "{body}");
+    let (status, body) = get(&format!("{}/api/digits?n=50", server.base_url));
+    assert_eq!((status, body["digits"].as_str()), (200, Some(Reference::load().prefix(50))));
+}
+
+#[test]
+fn sigterm_finishes_the_request_in_flight_then_exits() {
+    let addr = free_loopback_addr();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pi-digits"))
+        .args(["serve", "--addr", &addr.to_string()])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    while std::net::TcpStream::connect(addr).is_err() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = format!("http://{addr}/api/histogram?n=1000000");
+    let in_flight = std::thread::spawn(move || get(&url));
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+
+    let (status, body) = in_flight.join().unwrap();
+    assert_eq!(status, 200, "the request in flight is answered: {body}");
+    assert_eq!(body["counts"], serde_json::to_value(Reference::load().histogram(1_000_000)).unwrap());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit}");
+    assert!(std::net::TcpStream::connect(addr).is_err(), "nothing listens after the shutdown");
+}
