@@ -7,6 +7,11 @@
 //! under the [`Limits`]: requests past `max_digits` are refused before any
 //! work, and a call that passes its deadline or memory cap is stopped.
 
+/// The README's Rust snippets, run as doctests so the README never lies.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeSnippets;
+
 pub mod limits;
 mod precompiled;
 pub mod serve;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pi_digits_host::serve::{self, App, EMBEDDED_APP};
 use pi_digits_host::{Limits, Options, Runtime, Session};
 use serde_json::json;
@@ -168,7 +169,7 @@ fn ask(question: Question, component: Option<&Path>, json: bool, options: &Optio
     let mut session: Session = runtime.session()?;
     match question {
         Question::Digits { n } => {
-            let digits = session.digits(n)?;
+            let digits = with_progress(n, || session.digits(n))?;
             if json {
                 println!("{}", json!({ "n": n, "digits": digits }));
             } else {
@@ -176,7 +177,8 @@ fn ask(question: Question, component: Option<&Path>, json: bool, options: &Optio
             }
         }
         Question::Window { offset, length } => {
-            let digits = session.digits_window(offset, length)?;
+            let end = offset.saturating_add(length);
+            let digits = with_progress(end, || session.digits_window(offset, length))?;
             if json {
                 println!(
                     "{}",
@@ -187,7 +189,7 @@ fn ask(question: Question, component: Option<&Path>, json: bool, options: &Optio
             }
         }
         Question::Histogram { n } => {
-            let counts = session.histogram(n)?;
+            let counts = with_progress(n, || session.histogram(n))?;
             if json {
                 println!("{}", json!({ "n": n, "counts": counts }));
             } else {
@@ -208,6 +210,29 @@ fn ask(question: Question, component: Option<&Path>, json: bool, options: &Optio
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Runs `work`, which computes up to `n` digits; if it takes more than a
+/// second, shows a spinner with the elapsed time on stderr (a terminal only).
+fn with_progress<T>(n: u64, work: impl FnOnce() -> T) -> T {
+    const PATIENCE: Duration = Duration::from_secs(1);
+    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} computing {msg} digits of π… {elapsed}")
+            .expect("a valid template"),
+    );
+    spinner.set_message(thousands(n));
+    let shown = spinner.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(PATIENCE);
+        if !shown.is_finished() {
+            shown.set_draw_target(ProgressDrawTarget::stderr());
+            shown.enable_steady_tick(Duration::from_millis(100));
+        }
+    });
+    let answer = work();
+    spinner.finish_and_clear();
+    answer
 }
 
 /// Widest bar, in characters.
