@@ -211,3 +211,98 @@ fn hosts_can_tell_how_many_digits_a_request_needs() {
     assert_eq!(digits_needed("/api/info", ""), None);
     assert_eq!(digits_needed("/", "n=5"), None);
 }
+
+mod bad_input {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Values a count parameter may carry, valid or not.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0u64..=20_000).prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            Just("4294967296".to_owned()),
+            Just("18446744073709551616".to_owned()),
+            "[0-9]{21,40}",
+            "-[0-9]{1,5}",
+            "\\+[0-9]{1,5}",
+            "[0-9]{1,3}\\.[0-9]{1,3}",
+            "[0-9]e[0-9]",
+            "0x[0-9a-f]{1,4}",
+            "( |%20|%09)[0-9]{1,3}( |%20)?",
+            Just(String::new()),
+            "%[89A-F][0-9A-F]",
+            "[a-z]{1,8}",
+        ]
+    }
+
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("n".to_owned()),
+            Just("offset".to_owned()),
+            Just("length".to_owned()),
+            Just("format".to_owned()),
+            "[a-z]{1,6}",
+        ]
+    }
+
+    fn query() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::collection::vec((name(), value()), 0..4).prop_map(|pairs| {
+                pairs.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("&")
+            }),
+            "[ -~]{0,40}",
+            (1_000usize..3_000).prop_map(|len| format!("n={}", "1".repeat(len))),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever the query, the answer is a success or a documented 4xx
+        /// with a JSON body: never a panic, never a 5xx.
+        #[test]
+        fn every_query_gets_an_answer_or_a_json_4xx(
+            path in prop_oneof![Just("/api/digits"), Just("/api/histogram"), Just("/api/info")],
+            query in query(),
+        ) {
+            let reply = get(&format!("{path}?{query}"));
+            match reply.status {
+                200 => {}
+                400 | 414 | 422 => {
+                    let body = json_body(&reply);
+                    let code = body["error"].as_str().unwrap_or_default();
+                    let documented = [
+                        "missing-parameter", "invalid-number", "repeated-parameter", "unknown-parameter",
+                        "conflicting-parameters", "invalid-format", "invalid-query", "query-too-long",
+                        "beyond-maximum",
+                    ];
+                    prop_assert!(documented.contains(&code), "{code} for {path}?{query}");
+                }
+                status => prop_assert!(false, "{status} for {path}?{query}"),
+            }
+        }
+
+        /// A window is answered exactly when it ends within the maximum,
+        /// even where offset + length overflows a u64.
+        #[test]
+        fn windows_are_refused_exactly_past_the_maximum(
+            offset in prop_oneof![0u64..2_000, (MAX_DIGITS - 3)..=MAX_DIGITS + 3, any::<u64>()],
+            length in prop_oneof![0u64..4, any::<u64>()],
+        ) {
+            let fits = offset.checked_add(length).is_some_and(|end| end <= 2_000);
+            let beyond = offset.checked_add(length).is_none_or(|end| end > MAX_DIGITS);
+            // Windows in between are valid but slow to compute here.
+            prop_assume!(fits || beyond);
+            let reply = get(&format!("/api/digits?offset={offset}&length={length}"));
+            if fits {
+                prop_assert_eq!(reply.status, 200);
+                let digits = json_body(&reply)["digits"].as_str().unwrap().to_owned();
+                prop_assert_eq!(digits, Reference::load().window(offset, length));
+            } else {
+                prop_assert_eq!(reply.status, 422);
+            }
+        }
+    }
+}
