@@ -46,8 +46,16 @@ fn main() {
     let wasm_dir = target_dir.join("wasm32-wasip2/release");
     let pi = wasm_dir.join("pi_digits.wasm");
     let app = Path::new(&env::var_os("OUT_DIR").unwrap()).join("pi_digits_app.wasm");
-    let composed = plug(&read(&wasm_dir.join("pi_digits_http.wasm")), &read(&pi));
-    fs::write(&app, composed).expect("writing the composed app");
+    let web = read(&wasm_dir.join("pi_digits_http.wasm"));
+    fs::write(&app, plug(&web, &read(&pi))).expect("writing the composed app");
+
+    // For the tests: the same app on a pi component whose every call traps.
+    let trapping = manifest_dir.join("tests/fixtures/trapping.wat");
+    println!("cargo:rerun-if-changed={}", trapping.display());
+    let trapping = wat::parse_file(&trapping).expect("the trapping component parses");
+    let trapping_app = Path::new(&env::var_os("OUT_DIR").unwrap()).join("trapping_app.wasm");
+    fs::write(&trapping_app, plug(&web, &trapping)).expect("writing the trapping app");
+    println!("cargo:rustc-env=PI_DIGITS_TRAPPING_APP_WASM={}", trapping_app.display());
     println!("cargo:rustc-env=PI_DIGITS_WASM={}", pi.display());
     println!("cargo:rustc-env=PI_DIGITS_APP_WASM={}", app.display());
 }

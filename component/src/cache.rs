@@ -11,6 +11,10 @@ pub const MAX_DIGITS: u64 = 10_000_000;
 /// many digits beyond the nearest one.
 const BLOCK: usize = 4096;
 
+/// Fewest digits computed at once: below this, computing costs less than
+/// calling.
+const SMALLEST_COMPUTATION: u64 = 64;
+
 /// Why the cache cannot answer a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum Error {
@@ -91,8 +95,9 @@ impl DigitCache {
         if n <= self.len() && !self.counts.is_empty() {
             return Ok(());
         }
-        // Whole blocks: small requests then share one computation.
-        let target = (n.div_ceil(BLOCK as u64) * BLOCK as u64).clamp(BLOCK as u64, MAX_DIGITS);
+        // Exactly what is asked: a fresh instance per request (as under Spin)
+        // pays only for its own answer. Tiny requests share one computation.
+        let target = n.max(SMALLEST_COMPUTATION);
         let digits = (self.source)(target);
         debug_assert!(digits.starts_with(&self.digits), "π's prefix never changes");
         self.digits = digits;

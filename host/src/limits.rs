@@ -2,9 +2,9 @@
 //! memory cap (a resource limiter), and how a call that hit one is told
 //! apart from any other failure.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap, UpdateDeadline};
 
 /// How often the epoch advances: the resolution of every deadline.
 const TICK: Duration = Duration::from_millis(10);
@@ -46,6 +46,21 @@ impl Limits {
     pub(crate) fn arm_deadline<T>(&self, store: &mut Store<T>) {
         let ticks = self.timeout.as_millis().div_ceil(TICK.as_millis()).max(1);
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
+    }
+
+    /// Arms the deadline of an async call on `store`, yielding to the
+    /// executor at every tick until then: a call whose client has gone can
+    /// be dropped at the next tick instead of computing on.
+    pub(crate) fn arm_yielding_deadline<T>(&self, store: &mut Store<T>) {
+        let deadline = Instant::now() + self.timeout;
+        store.epoch_deadline_callback(move |_| {
+            Ok(if Instant::now() >= deadline {
+                UpdateDeadline::Interrupt
+            } else {
+                UpdateDeadline::Yield(1)
+            })
+        });
+        store.set_epoch_deadline(1);
     }
 }
 

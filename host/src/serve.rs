@@ -123,7 +123,7 @@ impl App {
         let other = |error: wasmtime::Error| (Failure::Other, anyhow::Error::from(error));
         let mut store = Store::new(self.pre.engine(), State::new(&self.limits));
         store.limiter(|state| &mut state.memory);
-        self.limits.arm_deadline(&mut store);
+        self.limits.arm_yielding_deadline(&mut store);
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let request = store.data_mut().http().new_incoming_request(Scheme::Http, request).map_err(other)?;
         let response = store.data_mut().http().new_response_outparam(sender).map_err(other)?;
@@ -136,8 +136,14 @@ impl App {
             .await;
             result.map_err(|error| (limits::classify(&error, &store.data().memory), anyhow::Error::from(error)))
         });
+        // If the client goes away, hyper drops this future: stop the guest
+        // too. Once the response has started, the guest streams its body.
+        let mut cancel = CancelOnDrop(Some(guest.abort_handle()));
         match receiver.await {
-            Ok(Ok(response)) => Ok(response),
+            Ok(Ok(response)) => {
+                cancel.0 = None;
+                Ok(response)
+            }
             Ok(Err(code)) => Err((Failure::Other, anyhow::anyhow!("the guest answered with an error: {code:?}"))),
             // The guest ended without answering: report why.
             Err(_) => match guest.await {
@@ -145,6 +151,17 @@ impl App {
                 Ok(Err(failure)) => Err(failure),
                 Err(join_error) => Err((Failure::Other, join_error.into())),
             },
+        }
+    }
+}
+
+/// Aborts a task when dropped, unless emptied first.
+struct CancelOnDrop(Option<tokio::task::AbortHandle>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
         }
     }
 }

@@ -119,3 +119,19 @@ fn a_call_past_its_memory_cap_is_stopped_and_the_next_is_answered() {
     }
     assert_eq!(session.histogram(1_000).unwrap(), Reference::load().histogram(1_000));
 }
+
+#[test]
+fn a_trapping_component_is_a_clear_error_not_a_crash() {
+    let wat = include_str!("fixtures/trapping.wat");
+    let runtime = Runtime::new(wat.as_bytes(), &Options::default()).unwrap();
+    let mut session = runtime.session().unwrap();
+    for _ in 0..2 {
+        match session.digits(10) {
+            Err(CallError::Failed(error)) => {
+                let chain = format!("{error:#}");
+                assert!(chain.contains("unreachable"), "{chain}");
+            }
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+}

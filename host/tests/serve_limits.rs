@@ -80,3 +80,37 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
     assert!(exit.success(), "{exit}");
     assert!(std::net::TcpStream::connect(addr).is_err(), "nothing listens after the shutdown");
 }
+
+#[test]
+fn a_trapping_guest_gets_500_and_the_server_goes_on() {
+    let server = serve(&["--app", env!("PI_DIGITS_TRAPPING_APP_WASM")]);
+    for _ in 0..2 {
+        let (status, body) = get(&format!("{}/api/digits?n=10", server.base_url));
+        assert_eq!((status, body["error"].as_str()), (500, Some("internal")), "{body}");
+    }
+    let page = ureq::get(&format!("{}/", server.base_url)).call().unwrap();
+    assert_eq!(page.status(), 200, "routes that need no digits still work");
+}
+
+/// CPU seconds the process has used (user + system), from /proc.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+#[test]
+fn a_client_that_hangs_up_stops_its_computation() {
+    let server = serve(&["--max-digits", "10000000", "--timeout", "120"]);
+    let agent = ureq::AgentBuilder::new().timeout(Duration::from_millis(500)).build();
+    for _ in 0..2 {
+        let url = format!("{}/api/digits?n=10000000", server.base_url);
+        assert!(agent.get(&url).call().is_err(), "the client gives up");
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    let before = cpu_seconds(server.pid());
+    std::thread::sleep(Duration::from_secs(2));
+    let spent = cpu_seconds(server.pid()) - before;
+    assert!(spent < 0.5, "the server computed on for {spent} CPU seconds after the clients left");
+}
