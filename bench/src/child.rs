@@ -1,0 +1,130 @@
+//! The measurements this binary runs in a child process of itself, so that
+//! the parent can read each one's peak memory.
+//!
+//! Protocol, shared with the peers and the Python scripts: the digits on
+//! stdout, and a last stderr line `seconds=S counts=c0,…,c9`, S being the
+//! wall time to digits and histogram, the printing excluded.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use clap::Subcommand;
+use pi_digits_host::{EMBEDDED_COMPONENT, Options, Runtime};
+use serde::{Deserialize, Serialize};
+
+#[derive(Subcommand)]
+pub enum Child {
+    /// (internal) Digits and histogram of N from a fresh instance of the
+    /// embedded component (default options: the limits `pi-digits` serves
+    /// with), compiled and instantiated before the clock starts (the
+    /// first-answer measurement times those).
+    #[command(hide = true)]
+    Component { n: u64 },
+    /// (internal) Time to first answer: compiling, then fresh instances.
+    #[command(hide = true)]
+    FirstAnswer { samples: usize },
+}
+
+/// What `first-answer` prints (JSON on stdout).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FirstAnswer {
+    /// Size of the embedded component in bytes.
+    pub component_bytes: usize,
+    /// `Runtime::embedded()`: compiling the component, median seconds.
+    pub compile: f64,
+    /// `session()` alone on a compiled component, median seconds.
+    pub instance: f64,
+    /// `session()` + `digits(10)` on a compiled component, median seconds.
+    pub instance_digits10: f64,
+    /// `session()` + `histogram(1000)` on a compiled component, median seconds.
+    pub instance_histogram1000: f64,
+    /// The first compile + session + `digits(10)` of the process, seconds.
+    pub cold: f64,
+    /// Samples behind each median.
+    pub samples: usize,
+}
+
+impl Child {
+    pub fn run(self) -> anyhow::Result<()> {
+        match self {
+            Child::Component { n } => component(n),
+            Child::FirstAnswer { samples } => first_answer(samples.max(1)),
+        }
+    }
+}
+
+fn component(n: u64) -> anyhow::Result<()> {
+    let runtime = Runtime::embedded(&Options::default())?;
+    let mut session = runtime.session()?;
+    let start = Instant::now();
+    let digits = session.digits(n)?;
+    let counts = session.histogram(n)?;
+    let seconds = start.elapsed().as_secs_f64();
+    emit(&digits, &counts, seconds)
+}
+
+fn first_answer(samples: usize) -> anyhow::Result<()> {
+    let cold_start = Instant::now();
+    let runtime = Runtime::embedded(&Options::default())?;
+    let digits = runtime.session()?.digits(10)?;
+    let cold = cold_start.elapsed().as_secs_f64();
+    anyhow::ensure!(digits == "3141592653", "digits(10) = {digits}");
+
+    let compile_samples = samples.clamp(1, 5);
+    let compile = median_of(compile_samples, || {
+        Runtime::embedded(&Options::default()).map(drop)?;
+        Ok(())
+    })?;
+    let instance = median_of(samples, || {
+        runtime.session()?;
+        Ok(())
+    })?;
+    let instance_digits10 = median_of(samples, || {
+        runtime.session()?.digits(10)?;
+        Ok(())
+    })?;
+    let instance_histogram1000 = median_of(samples, || {
+        runtime.session()?.histogram(1000)?;
+        Ok(())
+    })?;
+    let answer = FirstAnswer {
+        component_bytes: EMBEDDED_COMPONENT.len(),
+        compile,
+        instance,
+        instance_digits10,
+        instance_histogram1000,
+        cold,
+        samples,
+    };
+    println!("{}", serde_json::to_string(&answer)?);
+    Ok(())
+}
+
+fn median_of(samples: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<f64> {
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed());
+    }
+    Ok(median(&mut times).as_secs_f64())
+}
+
+pub fn median(times: &mut [Duration]) -> Duration {
+    times.sort_unstable();
+    let middle = times.len() / 2;
+    if times.len() % 2 == 1 {
+        times[middle]
+    } else {
+        (times[middle - 1] + times[middle]) / 2
+    }
+}
+
+fn emit(digits: &str, counts: &[u64; 10], seconds: f64) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(digits.as_bytes())?;
+    out.flush()?;
+    let counts: Vec<String> = counts.iter().map(u64::to_string).collect();
+    eprintln!("seconds={seconds} counts={}", counts.join(","));
+    Ok(())
+}
