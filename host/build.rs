@@ -55,7 +55,10 @@ fn main() {
     let trapping = wat::parse_file(&trapping).expect("the trapping component parses");
     let trapping_app = Path::new(&env::var_os("OUT_DIR").unwrap()).join("trapping_app.wasm");
     fs::write(&trapping_app, plug(&web, &trapping)).expect("writing the trapping app");
-    println!("cargo:rustc-env=PI_DIGITS_TRAPPING_APP_WASM={}", trapping_app.display());
+    println!(
+        "cargo:rustc-env=PI_DIGITS_TRAPPING_APP_WASM={}",
+        trapping_app.display()
+    );
     println!("cargo:rustc-env=PI_DIGITS_WASM={}", pi.display());
     println!("cargo:rustc-env=PI_DIGITS_APP_WASM={}", app.display());
 }

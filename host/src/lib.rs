@@ -15,18 +15,19 @@ struct ReadmeSnippets;
 pub mod limits;
 mod precompiled;
 pub mod serve;
+mod state;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use thiserror::Error;
-use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::component::Linker;
 use wasmtime::error::Context as _;
 use wasmtime::{Config, Store};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
+use limits::Failure;
 pub use limits::Limits;
-use limits::{Failure, MemoryCap};
+use state::State;
 
 wasmtime::component::bindgen!({
     path: "../wit",
@@ -86,7 +87,9 @@ impl Runtime {
             .context("compiling the pi component")?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).context("linking WASI")?;
-        let pre = linker.instantiate_pre(&component).context("linking the pi component")?;
+        let pre = linker
+            .instantiate_pre(&component)
+            .context("linking the pi component")?;
         Ok(Runtime {
             pre: CalculatorPre::new(pre)?,
             limits: options.limits,
@@ -112,7 +115,10 @@ impl Runtime {
         let mut store = Store::new(self.pre.engine(), State::new(&self.limits));
         store.limiter(|state| &mut state.memory);
         self.limits.arm_deadline(&mut store);
-        let bindings = self.pre.instantiate(&mut store).context("instantiating the pi component")?;
+        let bindings = self
+            .pre
+            .instantiate(&mut store)
+            .context("instantiating the pi component")?;
         Ok((store, bindings))
     }
 }
@@ -135,21 +141,30 @@ impl Session {
 
     /// The first `n` digits of π.
     pub fn digits(&mut self, n: u64) -> Result<String, CallError> {
-        self.call(n, |bindings, store| bindings.pi_digits_pi().call_digits(store, n))
+        self.call(n, |bindings, store| {
+            bindings.pi_digits_pi().call_digits(store, n)
+        })
     }
 
     /// `length` digits from `offset` (0 is the leading 3).
     pub fn digits_window(&mut self, offset: u64, length: u64) -> Result<String, CallError> {
         self.call(offset.saturating_add(length), |bindings, store| {
-            bindings.pi_digits_pi().call_digits_window(store, offset, length)
+            bindings
+                .pi_digits_pi()
+                .call_digits_window(store, offset, length)
         })
     }
 
     /// How often each digit occurs among the first `n` digits.
     pub fn histogram(&mut self, n: u64) -> Result<[u64; 10], CallError> {
-        let counts = self.call(n, |bindings, store| bindings.pi_digits_pi().call_histogram(store, n))?;
+        let counts = self.call(n, |bindings, store| {
+            bindings.pi_digits_pi().call_histogram(store, n)
+        })?;
         counts.try_into().map_err(|counts: Vec<u64>| {
-            CallError::Failed(anyhow::anyhow!("histogram has {} counts, not 10", counts.len()))
+            CallError::Failed(anyhow::anyhow!(
+                "histogram has {} counts, not 10",
+                counts.len()
+            ))
         })
     }
 
@@ -169,7 +184,9 @@ impl Session {
         limits.arm_deadline(&mut self.store);
         match call(&self.bindings, &mut self.store) {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(PiError::BeyondMaximum(maximum))) => Err(CallError::BeyondMaximum { requested, maximum }),
+            Ok(Err(PiError::BeyondMaximum(maximum))) => {
+                Err(CallError::BeyondMaximum { requested, maximum })
+            }
             Err(error) => {
                 let failure = limits::classify(&error, &self.store.data().memory);
                 // A failed instance may be inconsistent: start afresh, lazily
@@ -184,34 +201,6 @@ impl Session {
                     Failure::Other => CallError::Failed(error.into()),
                 })
             }
-        }
-    }
-}
-
-/// What a store holds for the component: WASI's context and resources, and
-/// the memory cap.
-struct State {
-    wasi: WasiCtx,
-    table: ResourceTable,
-    memory: MemoryCap,
-}
-
-impl State {
-    fn new(limits: &Limits) -> State {
-        State {
-            // No files, environment or network: only stderr, for panics.
-            wasi: WasiCtx::builder().inherit_stderr().build(),
-            table: ResourceTable::new(),
-            memory: limits.memory_cap(),
-        }
-    }
-}
-
-impl WasiView for State {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
         }
     }
 }

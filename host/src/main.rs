@@ -37,7 +37,13 @@ struct Cli {
     timeout: Option<f64>,
 
     /// Stop a computation that needs more memory, in MiB.
-    #[arg(long, global = true, env = "PI_DIGITS_MAX_MEMORY", value_name = "MIB", default_value_t = 1024)]
+    #[arg(
+        long,
+        global = true,
+        env = "PI_DIGITS_MAX_MEMORY",
+        value_name = "MIB",
+        default_value_t = 1024
+    )]
     max_memory: usize,
 
     /// Cache compiled components here [default: ~/.cache/pi-digits;
@@ -159,7 +165,12 @@ fn options(cli: &Cli, serving: bool) -> anyhow::Result<Options> {
 }
 
 /// Calls the component (`component`, or the built-in one) and prints the answer.
-fn ask(question: Question, component: Option<&Path>, json: bool, options: &Options) -> anyhow::Result<()> {
+fn ask(
+    question: Question,
+    component: Option<&Path>,
+    json: bool,
+    options: &Options,
+) -> anyhow::Result<()> {
     let runtime = match component {
         Some(path) => Runtime::new(&read(path)?, options)
             .map_err(anyhow::Error::from)
@@ -273,7 +284,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut grouped = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

@@ -14,7 +14,11 @@ use wasmtime::component::Component;
 /// Compiles `wasm` for `engine`, or loads it from `dir` when a valid
 /// compiled file is there. The cache is best-effort: if it cannot be
 /// written, the component is still returned.
-pub(crate) fn load(engine: &Engine, wasm: &[u8], dir: Option<&Path>) -> wasmtime::Result<Component> {
+pub(crate) fn load(
+    engine: &Engine,
+    wasm: &[u8],
+    dir: Option<&Path>,
+) -> wasmtime::Result<Component> {
     let Some(dir) = dir else {
         return Component::new(engine, wasm);
     };
@@ -24,7 +28,10 @@ pub(crate) fn load(engine: &Engine, wasm: &[u8], dir: Option<&Path>) -> wasmtime
     }
     let compiled = engine.precompile_component(wasm)?;
     if let Err(error) = write_verified(&path, &compiled) {
-        eprintln!("warning: could not cache the compiled component at {}: {error}", path.display());
+        eprintln!(
+            "warning: could not cache the compiled component at {}: {error}",
+            path.display()
+        );
     }
     // SAFETY: `compiled` was produced by `precompile_component` on this very engine.
     unsafe { Component::deserialize(engine, &compiled) }
@@ -33,9 +40,15 @@ pub(crate) fn load(engine: &Engine, wasm: &[u8], dir: Option<&Path>) -> wasmtime
 /// Where the compiled form of `wasm` for `engine` is cached in `dir`.
 fn cache_path(engine: &Engine, wasm: &[u8], dir: &Path) -> PathBuf {
     let mut engine_hash = DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut engine_hash);
+    engine
+        .precompile_compatibility_hash()
+        .hash(&mut engine_hash);
     let component_hash = Sha256::digest(wasm);
-    let name = format!("{}-{:016x}.cwasm", hex(&component_hash[..16]), engine_hash.finish());
+    let name = format!(
+        "{}-{:016x}.cwasm",
+        hex(&component_hash[..16]),
+        engine_hash.finish()
+    );
     dir.join(name)
 }
 
@@ -75,7 +88,10 @@ mod tests {
     use crate::EMBEDDED_COMPONENT;
 
     fn cached_file(dir: &Path) -> PathBuf {
-        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|entry| entry.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
         assert_eq!(files.len(), 1, "one cached file: {files:?}");
         files.pop().unwrap()
     }
@@ -87,16 +103,26 @@ mod tests {
         load(&engine, EMBEDDED_COMPONENT, Some(dir.path())).unwrap();
         let path = cached_file(dir.path());
         let good = std::fs::read(&path).unwrap();
-        assert!(read_verified(&engine, &path).is_some(), "a fresh file is loaded");
+        assert!(
+            read_verified(&engine, &path).is_some(),
+            "a fresh file is loaded"
+        );
 
         let mut corrupt = good.clone();
         let middle = corrupt.len() / 2;
         corrupt[middle] ^= 0xff;
         for bad in [corrupt, good[..good.len() / 3].to_vec(), Vec::new()] {
             std::fs::write(&path, &bad).unwrap();
-            assert!(read_verified(&engine, &path).is_none(), "a bad file is never loaded");
+            assert!(
+                read_verified(&engine, &path).is_none(),
+                "a bad file is never loaded"
+            );
             load(&engine, EMBEDDED_COMPONENT, Some(dir.path())).unwrap();
-            assert_eq!(std::fs::read(cached_file(dir.path())).unwrap(), good, "and is rewritten");
+            assert_eq!(
+                std::fs::read(cached_file(dir.path())).unwrap(),
+                good,
+                "and is rewritten"
+            );
         }
     }
 

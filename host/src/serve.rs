@@ -16,16 +16,16 @@ use pi_digits_http::api::{self, ApiError, BeyondMaximum, Reply};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
-use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::component::Linker;
 use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::WasiHttpView as _;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
-use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-use crate::limits::{self, Failure, Limits, MemoryCap};
+use crate::limits::{self, Failure, Limits};
+use crate::state::State;
 use crate::{Options, precompiled};
 
 /// The composed HTTP app built from this workspace, embedded at build time.
@@ -48,7 +48,9 @@ impl App {
     /// than WASI's).
     pub fn new(wasm: &[u8], options: &Options) -> anyhow::Result<App> {
         let mut config = Config::new();
-        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling(&options.limits)));
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling(
+            &options.limits,
+        )));
         let engine = limits::interruptible_engine(&mut config)?;
         let component = precompiled::load(&engine, wasm, options.cache_dir.as_deref())
             .map_err(anyhow::Error::from)
@@ -90,22 +92,35 @@ impl App {
     /// Answers one request: refused before any work if it needs too many
     /// digits; a guest stopped by a limit becomes a 503, any other guest
     /// failure a 500, each with a JSON body.
-    async fn handle(&self, request: hyper::Request<Incoming>) -> hyper::Response<HyperOutgoingBody> {
+    async fn handle(
+        &self,
+        request: hyper::Request<Incoming>,
+    ) -> hyper::Response<HyperOutgoingBody> {
         let uri = request.uri();
         let needed = api::digits_needed(uri.path(), uri.query().unwrap_or_default());
         if needed.is_some_and(|needed| needed > self.limits.max_digits) {
             let maximum = self.limits.max_digits;
             return to_hyper(ApiError::beyond_maximum(BeyondMaximum { maximum }).reply());
         }
-        let _slot = self.slots.acquire().await.expect("the semaphore is never closed");
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
         match self.call_guest(request).await {
             Ok(response) => response,
             Err((Failure::Deadline, _)) => {
-                let message = format!("the computation took longer than {:?} and was stopped", self.limits.timeout);
+                let message = format!(
+                    "the computation took longer than {:?} and was stopped",
+                    self.limits.timeout
+                );
                 to_hyper(ApiError::new(503, "deadline-exceeded", message).reply())
             }
             Err((Failure::Memory, _)) => {
-                let message = format!("the computation needed more than {} bytes and was stopped", self.limits.max_memory);
+                let message = format!(
+                    "the computation needed more than {} bytes and was stopped",
+                    self.limits.max_memory
+                );
                 to_hyper(ApiError::new(503, "memory-limit-exceeded", message).reply())
             }
             Err((Failure::Other, error)) => {
@@ -125,16 +140,32 @@ impl App {
         store.limiter(|state| &mut state.memory);
         self.limits.arm_yielding_deadline(&mut store);
         let (sender, receiver) = tokio::sync::oneshot::channel();
-        let request = store.data_mut().http().new_incoming_request(Scheme::Http, request).map_err(other)?;
-        let response = store.data_mut().http().new_response_outparam(sender).map_err(other)?;
+        let request = store
+            .data_mut()
+            .http()
+            .new_incoming_request(Scheme::Http, request)
+            .map_err(other)?;
+        let response = store
+            .data_mut()
+            .http()
+            .new_response_outparam(sender)
+            .map_err(other)?;
         let pre = self.pre.clone();
         let guest = tokio::spawn(async move {
             let result = async {
                 let proxy = pre.instantiate_async(&mut store).await?;
-                proxy.wasi_http_incoming_handler().call_handle(&mut store, request, response).await
+                proxy
+                    .wasi_http_incoming_handler()
+                    .call_handle(&mut store, request, response)
+                    .await
             }
             .await;
-            result.map_err(|error| (limits::classify(&error, &store.data().memory), anyhow::Error::from(error)))
+            result.map_err(|error| {
+                (
+                    limits::classify(&error, &store.data().memory),
+                    anyhow::Error::from(error),
+                )
+            })
         });
         // If the client goes away, hyper drops this future: stop the guest
         // too. Once the response has started, the guest streams its body.
@@ -144,10 +175,16 @@ impl App {
                 cancel.0 = None;
                 Ok(response)
             }
-            Ok(Err(code)) => Err((Failure::Other, anyhow::anyhow!("the guest answered with an error: {code:?}"))),
+            Ok(Err(code)) => Err((
+                Failure::Other,
+                anyhow::anyhow!("the guest answered with an error: {code:?}"),
+            )),
             // The guest ended without answering: report why.
             Err(_) => match guest.await {
-                Ok(Ok(())) => Err((Failure::Other, anyhow::anyhow!("the guest returned without a response"))),
+                Ok(Ok(())) => Err((
+                    Failure::Other,
+                    anyhow::anyhow!("the guest returned without a response"),
+                )),
                 Ok(Err(failure)) => Err(failure),
                 Err(join_error) => Err((Failure::Other, join_error.into())),
             },
@@ -182,7 +219,9 @@ fn pooling(limits: &Limits) -> PoolingAllocationConfig {
 /// Binds `addr`, prints the address it serves, and serves `app` until
 /// SIGINT or SIGTERM; then stops accepting and waits for open requests.
 pub async fn run(app: App, addr: SocketAddr) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
     println!("Serving http://{}/", listener.local_addr()?);
     let (stop, stopped) = watch::channel(false);
     let mut connections = JoinSet::new();
@@ -202,7 +241,10 @@ pub async fn run(app: App, addr: SocketAddr) -> anyhow::Result<()> {
         while connections.try_join_next().is_some() {}
     }
     drop(listener);
-    eprintln!("Shutting down: finishing {} open connections", connections.len());
+    eprintln!(
+        "Shutting down: finishing {} open connections",
+        connections.len()
+    );
     stop.send_replace(true);
     while connections.join_next().await.is_some() {}
     Ok(())
@@ -223,45 +265,8 @@ fn to_hyper(reply: Reply) -> hyper::Response<HyperOutgoingBody> {
     for (name, value) in reply.headers {
         response = response.header(name, value);
     }
-    let body = Full::new(Bytes::from(reply.body)).map_err(|never| match never {}).boxed_unsync();
+    let body = Full::new(Bytes::from(reply.body))
+        .map_err(|never| match never {})
+        .boxed_unsync();
     response.body(body).expect("a valid response")
-}
-
-/// What a store holds for one request.
-struct State {
-    wasi: WasiCtx,
-    http: WasiHttpCtx,
-    table: ResourceTable,
-    memory: MemoryCap,
-}
-
-impl State {
-    fn new(limits: &Limits) -> State {
-        State {
-            // No files, environment or network: only stderr, for panics.
-            wasi: WasiCtx::builder().inherit_stderr().build(),
-            http: WasiHttpCtx::new(),
-            table: ResourceTable::new(),
-            memory: limits.memory_cap(),
-        }
-    }
-}
-
-impl WasiView for State {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
-impl WasiHttpView for State {
-    fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView {
-            ctx: &mut self.http,
-            table: &mut self.table,
-            hooks: Default::default(),
-        }
-    }
 }

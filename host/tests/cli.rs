@@ -128,24 +128,45 @@ fn bad_input_is_refused_with_a_clear_message() {
 fn limits_are_settings() {
     let output = pi_digits(&["--max-digits", "500", "digits", "501"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("at most 500 are allowed"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("at most 500 are allowed"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = Command::new(env!("CARGO_BIN_EXE_pi-digits"))
         .args(["histogram", "2000"])
         .env("PI_DIGITS_MAX_DIGITS", "1999")
         .output()
         .unwrap();
-    assert!(stderr(&output).contains("at most 1999 are allowed"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("at most 1999 are allowed"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = pi_digits(&["--timeout", "0.2", "digits", "10000000"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("deadline of 200ms"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("deadline of 200ms"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = pi_digits(&["--timeout", "0", "digits", "1"]);
-    assert!(stderr(&output).contains("--timeout must be a positive number"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--timeout must be a positive number"),
+        "{}",
+        stderr(&output)
+    );
 
     let help = stdout(&pi_digits(&["--help"]));
-    for setting in ["PI_DIGITS_MAX_DIGITS", "PI_DIGITS_TIMEOUT", "PI_DIGITS_MAX_MEMORY", "default: 10000000"] {
+    for setting in [
+        "PI_DIGITS_MAX_DIGITS",
+        "PI_DIGITS_TIMEOUT",
+        "PI_DIGITS_MAX_MEMORY",
+        "default: 10000000",
+    ] {
         assert!(help.contains(setting), "--help documents {setting}");
     }
 }

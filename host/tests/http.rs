@@ -142,7 +142,13 @@ fn host_serve() -> Server {
     let addr = free_loopback_addr();
     let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
     // The component's own maximum, as under the other hosts.
-    command.args(["serve", "--max-digits", "10000000", "--addr", &addr.to_string()]);
+    command.args([
+        "serve",
+        "--max-digits",
+        "10000000",
+        "--addr",
+        &addr.to_string(),
+    ]);
     Server::start(command, addr)
 }
 

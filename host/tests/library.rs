@@ -77,47 +77,84 @@ fn requests_past_the_maximum_are_typed_errors_and_the_session_goes_on() {
 }
 
 fn limited(limits: Limits) -> Runtime {
-    Runtime::embedded(&Options { limits, cache_dir: None }).unwrap()
+    Runtime::embedded(&Options {
+        limits,
+        cache_dir: None,
+    })
+    .unwrap()
 }
 
 #[test]
 fn the_host_maximum_refuses_before_any_work() {
-    let runtime = limited(Limits { max_digits: 1_000, ..Limits::default() });
+    let runtime = limited(Limits {
+        max_digits: 1_000,
+        ..Limits::default()
+    });
     let mut session = runtime.session().unwrap();
     let started = Instant::now();
     match session.histogram(1_001) {
-        Err(CallError::BeyondMaximum { requested: 1_001, maximum: 1_000 }) => {}
+        Err(CallError::BeyondMaximum {
+            requested: 1_001,
+            maximum: 1_000,
+        }) => {}
         other => panic!("expected the host's maximum, got {other:?}"),
     }
-    assert!(matches!(session.digits_window(999, 2), Err(CallError::BeyondMaximum { maximum: 1_000, .. })));
-    assert!(started.elapsed() < Duration::from_millis(100), "refused without computing");
-    assert_eq!(session.histogram(1_000).unwrap(), Reference::load().histogram(1_000));
+    assert!(matches!(
+        session.digits_window(999, 2),
+        Err(CallError::BeyondMaximum { maximum: 1_000, .. })
+    ));
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "refused without computing"
+    );
+    assert_eq!(
+        session.histogram(1_000).unwrap(),
+        Reference::load().histogram(1_000)
+    );
 }
 
 #[test]
 fn a_call_past_its_deadline_is_stopped_and_the_next_is_answered() {
     let timeout = Duration::from_millis(200);
-    let runtime = limited(Limits { timeout, ..Limits::default() });
+    let runtime = limited(Limits {
+        timeout,
+        ..Limits::default()
+    });
     let mut session = runtime.session().unwrap();
     let started = Instant::now();
     match session.digits(10_000_000) {
         Err(CallError::DeadlineExceeded(limit)) => assert_eq!(limit, timeout),
-        other => panic!("expected the deadline, got {:?}", other.map(|digits| digits.len())),
+        other => panic!(
+            "expected the deadline, got {:?}",
+            other.map(|digits| digits.len())
+        ),
     }
-    assert!(started.elapsed() < Duration::from_secs(5), "stopped near the deadline");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "stopped near the deadline"
+    );
     assert_eq!(session.digits(100).unwrap(), Reference::load().prefix(100));
 }
 
 #[test]
 fn a_call_past_its_memory_cap_is_stopped_and_the_next_is_answered() {
     let max_memory = 8 << 20;
-    let runtime = limited(Limits { max_memory, ..Limits::default() });
+    let runtime = limited(Limits {
+        max_memory,
+        ..Limits::default()
+    });
     let mut session = runtime.session().unwrap();
     match session.digits(1_000_000) {
         Err(CallError::MemoryLimitExceeded(limit)) => assert_eq!(limit, max_memory),
-        other => panic!("expected the memory cap, got {:?}", other.map(|digits| digits.len())),
+        other => panic!(
+            "expected the memory cap, got {:?}",
+            other.map(|digits| digits.len())
+        ),
     }
-    assert_eq!(session.histogram(1_000).unwrap(), Reference::load().histogram(1_000));
+    assert_eq!(
+        session.histogram(1_000).unwrap(),
+        Reference::load().histogram(1_000)
+    );
 }
 
 #[test]

@@ -11,7 +11,10 @@ use serde_json::Value;
 fn serve(settings: &[&str]) -> Server {
     let addr = free_loopback_addr();
     let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
-    command.arg("serve").args(settings).args(["--addr", &addr.to_string()]);
+    command
+        .arg("serve")
+        .args(settings)
+        .args(["--addr", &addr.to_string()]);
     Server::start(command, addr)
 }
 
@@ -22,7 +25,10 @@ fn get(url: &str) -> (u16, Value) {
     };
     assert_eq!(response.header("content-type"), Some("application/json"));
     let status = response.status();
-    (status, serde_json::from_str(&response.into_string().unwrap()).unwrap())
+    (
+        status,
+        serde_json::from_str(&response.into_string().unwrap()).unwrap(),
+    )
 }
 
 #[test]
@@ -30,9 +36,15 @@ fn requests_past_the_host_maximum_are_refused_before_any_work() {
     let server = serve(&[]);
     let started = Instant::now();
     let (status, body) = get(&format!("{}/api/histogram?n=1000001", server.base_url));
-    assert_eq!((status, body["error"].as_str()), (422, Some("beyond-maximum")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("beyond-maximum"))
+    );
     assert_eq!(body["max_digits"], 1_000_000, "the default of serve");
-    let (status, _) = get(&format!("{}/api/digits?offset=999999&length=2", server.base_url));
+    let (status, _) = get(&format!(
+        "{}/api/digits?offset=999999&length=2",
+        server.base_url
+    ));
     assert_eq!(status, 422);
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -41,19 +53,33 @@ fn requests_past_the_host_maximum_are_refused_before_any_work() {
 fn a_request_past_the_deadline_gets_503_and_the_next_is_answered() {
     let server = serve(&["--timeout", "0.3"]);
     let (status, body) = get(&format!("{}/api/digits?n=1000000", server.base_url));
-    assert_eq!((status, body["error"].as_str()), (503, Some("deadline-exceeded")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (503, Some("deadline-exceeded")),
+        "{body}"
+    );
     let (status, body) = get(&format!("{}/api/histogram?n=1000", server.base_url));
     assert_eq!(status, 200);
-    assert_eq!(body["counts"], serde_json::to_value(Reference::load().histogram(1000)).unwrap());
+    assert_eq!(
+        body["counts"],
+        serde_json::to_value(Reference::load().histogram(1000)).unwrap()
+    );
 }
 
 #[test]
 fn a_request_past_the_memory_cap_gets_503_and_the_next_is_answered() {
     let server = serve(&["--max-memory", "24"]);
     let (status, body) = get(&format!("{}/api/digits?n=1000000", server.base_url));
-    assert_eq!((status, body["error"].as_str()), (503, Some("memory-limit-exceeded")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (503, Some("memory-limit-exceeded")),
+        "{body}"
+    );
     let (status, body) = get(&format!("{}/api/digits?n=50", server.base_url));
-    assert_eq!((status, body["digits"].as_str()), (200, Some(Reference::load().prefix(50))));
+    assert_eq!(
+        (status, body["digits"].as_str()),
+        (200, Some(Reference::load().prefix(50)))
+    );
 }
 
 #[test]
@@ -70,15 +96,24 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
     let url = format!("http://{addr}/api/histogram?n=1000000");
     let in_flight = std::thread::spawn(move || get(&url));
     std::thread::sleep(Duration::from_millis(300));
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
 
     let (status, body) = in_flight.join().unwrap();
     assert_eq!(status, 200, "the request in flight is answered: {body}");
-    assert_eq!(body["counts"], serde_json::to_value(Reference::load().histogram(1_000_000)).unwrap());
+    assert_eq!(
+        body["counts"],
+        serde_json::to_value(Reference::load().histogram(1_000_000)).unwrap()
+    );
     let exit = child.wait().unwrap();
     assert!(exit.success(), "{exit}");
-    assert!(std::net::TcpStream::connect(addr).is_err(), "nothing listens after the shutdown");
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "nothing listens after the shutdown"
+    );
 }
 
 #[test]
@@ -86,7 +121,11 @@ fn a_trapping_guest_gets_500_and_the_server_goes_on() {
     let server = serve(&["--app", env!("PI_DIGITS_TRAPPING_APP_WASM")]);
     for _ in 0..2 {
         let (status, body) = get(&format!("{}/api/digits?n=10", server.base_url));
-        assert_eq!((status, body["error"].as_str()), (500, Some("internal")), "{body}");
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (500, Some("internal")),
+            "{body}"
+        );
     }
     let page = ureq::get(&format!("{}/", server.base_url)).call().unwrap();
     assert_eq!(page.status(), 200, "routes that need no digits still work");
@@ -95,7 +134,12 @@ fn a_trapping_guest_gets_500_and_the_server_goes_on() {
 /// CPU seconds the process has used (user + system), from /proc.
 fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
     let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
     ticks / 100.0
 }
@@ -103,7 +147,9 @@ fn cpu_seconds(pid: u32) -> f64 {
 #[test]
 fn a_client_that_hangs_up_stops_its_computation() {
     let server = serve(&["--max-digits", "10000000", "--timeout", "120"]);
-    let agent = ureq::AgentBuilder::new().timeout(Duration::from_millis(500)).build();
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_millis(500))
+        .build();
     for _ in 0..2 {
         let url = format!("{}/api/digits?n=10000000", server.base_url);
         assert!(agent.get(&url).call().is_err(), "the client gives up");
@@ -112,5 +158,8 @@ fn a_client_that_hangs_up_stops_its_computation() {
     let before = cpu_seconds(server.pid());
     std::thread::sleep(Duration::from_secs(2));
     let spent = cpu_seconds(server.pid()) - before;
-    assert!(spent < 0.5, "the server computed on for {spent} CPU seconds after the clients left");
+    assert!(
+        spent < 0.5,
+        "the server computed on for {spent} CPU seconds after the clients left"
+    );
 }

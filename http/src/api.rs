@@ -101,7 +101,12 @@ pub fn digits_needed(path: &str, query: &str) -> Option<u64> {
             let query = Query::parse(query, &["n", "offset", "length", "format"]).ok()?;
             match query.count("n") {
                 Ok(n) => Some(n),
-                Err(_) => Some(query.count("offset").ok()?.saturating_add(query.count("length").ok()?)),
+                Err(_) => Some(
+                    query
+                        .count("offset")
+                        .ok()?
+                        .saturating_add(query.count("length").ok()?),
+                ),
             }
         }
         "/api/histogram" => Query::parse(query, &["n"]).ok()?.count("n").ok(),

@@ -203,10 +203,23 @@ fn bad_requests_get_json_errors() {
 fn hosts_can_tell_how_many_digits_a_request_needs() {
     use pi_digits_http::api::digits_needed;
     assert_eq!(digits_needed("/api/digits", "n=500"), Some(500));
-    assert_eq!(digits_needed("/api/digits", "offset=100&length=50&format=text"), Some(150));
-    assert_eq!(digits_needed("/api/digits", "offset=18446744073709551615&length=2"), Some(u64::MAX));
-    assert_eq!(digits_needed("/api/histogram", "n=1000000"), Some(1_000_000));
-    assert_eq!(digits_needed("/api/histogram", "n=abc"), None, "malformed: the component refuses it");
+    assert_eq!(
+        digits_needed("/api/digits", "offset=100&length=50&format=text"),
+        Some(150)
+    );
+    assert_eq!(
+        digits_needed("/api/digits", "offset=18446744073709551615&length=2"),
+        Some(u64::MAX)
+    );
+    assert_eq!(
+        digits_needed("/api/histogram", "n=1000000"),
+        Some(1_000_000)
+    );
+    assert_eq!(
+        digits_needed("/api/histogram", "n=abc"),
+        None,
+        "malformed: the component refuses it"
+    );
     assert_eq!(digits_needed("/api/digits", "n=5&n=6"), None);
     assert_eq!(digits_needed("/api/info", ""), None);
     assert_eq!(digits_needed("/", "n=5"), None);
@@ -250,7 +263,11 @@ mod bad_input {
     fn query() -> impl Strategy<Value = String> {
         prop_oneof![
             prop::collection::vec((name(), value()), 0..4).prop_map(|pairs| {
-                pairs.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("&")
+                pairs
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect::<Vec<_>>()
+                    .join("&")
             }),
             "[ -~]{0,40}",
             (1_000usize..3_000).prop_map(|len| format!("n={}", "1".repeat(len))),

@@ -1,0 +1,50 @@
+//! What a store holds for a guest, in the CLI and the server alike: WASI's
+//! context (and wasi:http's, which only the HTTP app uses), the resource
+//! table, and the memory cap.
+
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+use crate::limits::{Limits, MemoryCap};
+
+/// One store's host state.
+pub(crate) struct State {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    /// The memory cap, also asked after a failure whether it refused a growth.
+    pub(crate) memory: MemoryCap,
+}
+
+impl State {
+    /// Fresh state under `limits`.
+    pub(crate) fn new(limits: &Limits) -> State {
+        State {
+            // No files, environment or network: only stderr, for panics.
+            wasi: WasiCtx::builder().inherit_stderr().build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            memory: limits.memory_cap(),
+        }
+    }
+}
+
+impl WasiView for State {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for State {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: Default::default(),
+        }
+    }
+}
