@@ -1,5 +1,6 @@
 //! Builds the components the host embeds, so a fresh `cargo run` needs
-//! nothing else: the pi component, and the HTTP app — the HTTP component
+//! nothing else: the pi component; its transpile to JavaScript, which the
+//! HTTP component serves to browsers; and the HTTP app — the HTTP component
 //! with the pi component plugged into its `pi:digits/pi` import.
 
 use std::env;
@@ -19,32 +20,21 @@ fn main() {
 
     // A target directory of its own: the outer cargo holds the lock on ours.
     let target_dir = workspace.join("target").join("component");
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(workspace)
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "--target",
-            "wasm32-wasip2",
-        ])
-        .args(["-p", "pi-digits", "-p", "pi-digits-http"])
-        .arg("--target-dir")
-        .arg(&target_dir)
-        // Flags meant for the host build must not reach the wasm build.
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("CARGO_BUILD_TARGET")
-        .status()
-        .expect("cargo runs");
-    assert!(
-        status.success(),
-        "building the components failed; is the target installed? (rustup target add wasm32-wasip2)"
+    let wasm_dir = target_dir.join("wasm32-wasip2/release");
+    build_wasm(workspace, &target_dir, "pi-digits", &[]);
+    let pi = wasm_dir.join("pi_digits.wasm");
+
+    // The HTTP component serves the pi component transpiled to JavaScript,
+    // for the page's in-browser mode, so the transpile comes first.
+    let browser_dir = target_dir.join("browser");
+    transpile_for_browser(&read(&pi), &browser_dir);
+    build_wasm(
+        workspace,
+        &target_dir,
+        "pi-digits-http",
+        &[("PI_DIGITS_BROWSER_DIR", &browser_dir)],
     );
 
-    let wasm_dir = target_dir.join("wasm32-wasip2/release");
-    let pi = wasm_dir.join("pi_digits.wasm");
     let app = Path::new(&env::var_os("OUT_DIR").unwrap()).join("pi_digits_app.wasm");
     let web = read(&wasm_dir.join("pi_digits_http.wasm"));
     fs::write(&app, plug(&web, &read(&pi))).expect("writing the composed app");
@@ -61,6 +51,73 @@ fn main() {
     );
     println!("cargo:rustc-env=PI_DIGITS_WASM={}", pi.display());
     println!("cargo:rustc-env=PI_DIGITS_APP_WASM={}", app.display());
+}
+
+/// `cargo build --release --target wasm32-wasip2 -p <package>`.
+fn build_wasm(workspace: &Path, target_dir: &Path, package: &str, envs: &[(&str, &Path)]) {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(workspace)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--target",
+            "wasm32-wasip2",
+            "-p",
+            package,
+        ])
+        .arg("--target-dir")
+        .arg(target_dir)
+        .envs(envs.iter().copied())
+        // Flags meant for the host build must not reach the wasm build.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET")
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "building {package} failed; is the target installed? (rustup target add wasm32-wasip2)"
+    );
+}
+
+/// Transpiles the pi component to an ES module with jco's code generator:
+/// `pi_digits.js` and the core wasm it loads. Its WASI imports (pulled in
+/// by Rust's std, never called by the math) map to `wasi.js`, the page's
+/// small browser shim, instead of preview2-shim: the server build then
+/// needs no npm packages.
+fn transpile_for_browser(component: &[u8], out_dir: &Path) {
+    let map = ["wasi:cli/*", "wasi:io/*"]
+        .into_iter()
+        .map(|import| (import.to_string(), "./wasi.js#*".to_string()))
+        .collect();
+    let opts = js_component_bindgen::TranspileOpts::builder()
+        .name("pi_digits".to_string())
+        .no_typescript(true)
+        .map(map)
+        // As the jco CLI: inline the tiny adapter modules, one fewer fetch each.
+        .base64_cutoff(5000)
+        .build();
+    let transpiled =
+        js_component_bindgen::transpile(component, opts).expect("transpiling the pi component");
+    fs::create_dir_all(out_dir).expect("creating the browser directory");
+    let mut names: Vec<&str> = Vec::new();
+    for (name, bytes) in &transpiled.files {
+        // Unchanged files keep their time stamps: no needless HTTP rebuild.
+        let path = out_dir.join(name);
+        if fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+            fs::write(&path, bytes).expect("writing a transpiled file");
+        }
+        names.push(name);
+    }
+    names.sort_unstable();
+    // http/src/browser.rs embeds exactly these files.
+    assert_eq!(
+        names,
+        ["pi_digits.core.wasm", "pi_digits.js"],
+        "jco's output changed: update http/src/browser.rs"
+    );
 }
 
 fn read(path: &Path) -> Vec<u8> {

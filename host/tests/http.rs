@@ -2,6 +2,7 @@
 //! `wasmtime serve` on the composed component, and `spin up` when `spin`
 //! is on PATH. Every host must give identical answers.
 
+use std::io::Read;
 use std::process::Command;
 
 use pi_digits_testkit::{Reference, Server, free_loopback_addr, wasmtime_cli};
@@ -101,6 +102,25 @@ fn suite(base: &str) -> Vec<Answer> {
     for asset in ["/app.js", "/style.css"] {
         assert_eq!(get(asset).status, 200, "{asset}");
     }
+
+    // The page's in-browser mode: the worker, its WASI shim, and the pi
+    // component transpiled to an ES module with the core wasm it loads.
+    for file in ["worker.js", "wasi.js", "pi_digits.js"] {
+        let answer = get(&format!("/browser/{file}"));
+        assert_eq!(
+            (answer.status, answer.content_type.as_str()),
+            (200, "text/javascript; charset=utf-8"),
+            "{file}"
+        );
+    }
+    let core = ureq::get(&format!("{base}/browser/pi_digits.core.wasm"))
+        .call()
+        .unwrap();
+    assert_eq!(core.header("content-type"), Some("application/wasm"));
+    let mut module = Vec::new();
+    core.into_reader().read_to_end(&mut module).unwrap();
+    assert!(module.starts_with(b"\0asm\x01\0\0\0"), "a core wasm module");
+    assert_eq!(get("/browser/other.js").status, 404);
 
     for (target, status, code) in [
         ("/api/digits", 400, "missing-parameter"),

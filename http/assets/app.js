@@ -1,6 +1,8 @@
-// The Pi Day page: asks the server (the pi:digits component behind the HTTP
-// component) for the histogram of the first N digits and for the first few
-// thousand digits, and draws both. Vanilla ES module, no build step.
+// The Pi Day page: the histogram of the first N digits of π and the first
+// few thousand digits as tiles. Two modes: ask the server (the pi:digits
+// component behind the HTTP component), or run the same component in this
+// browser, in a Web Worker (/browser/worker.js), so the page never blocks.
+// Vanilla ES module, no build step.
 
 const TILE_LIMIT = 2000; // the grid shows at most this many digits
 const number = new Intl.NumberFormat('en-US');
@@ -15,6 +17,15 @@ const timing = $('timing');
 const tiles = $('tiles');
 const tilesNote = $('tiles-note');
 const tilesSection = tiles.closest('section');
+const modeNote = $('mode-note');
+const download = $('download');
+const form = $('controls');
+
+const MODE_NOTES = {
+  server: 'Computed by the pi:digits WebAssembly component on the server.',
+  browser: 'Computed by the pi:digits WebAssembly component in this browser, in a Web Worker: the page stays responsive.',
+};
+const MODE_PLACES = { server: 'on the server', browser: 'in this browser' };
 
 // Ten histogram rows, built once: digit, bar, count, percentage.
 const rows = Array.from({ length: 10 }, (_, d) => {
@@ -29,7 +40,10 @@ const rows = Array.from({ length: 10 }, (_, d) => {
   return { bar, count, pct };
 });
 
-let current = null; // the AbortController of the request in flight
+let current = null; // the AbortController of the computation in flight
+let engine = null; // the in-browser worker, started on first use
+let nextId = 0;
+let digitsUrl = null; // the object URL of the digits computed in this browser
 
 function el(tag, className, attrs = {}, text = '') {
   const node = document.createElement(tag);
@@ -108,48 +122,177 @@ function formatMs(ms) {
   return ms < 10 ? `${ms.toFixed(1)} ms` : ms < 10000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+// Server mode: the histogram of N and the first digits, drawn as each
+// answer arrives.
+async function fromServer(n, shown, signal, fresh) {
+  const [hist, head] = await Promise.all([
+    getJson(`/api/histogram?n=${n}`, signal).then((answer) => {
+      if (fresh()) renderHistogram(n, answer.body.counts);
+      return answer;
+    }),
+    getJson(`/api/digits?n=${shown}`, signal).then((answer) => {
+      if (fresh()) renderTiles(answer.body.digits, n);
+      return answer;
+    }),
+  ]);
+  if (!fresh()) return;
+  setDownload(`/api/digits?n=${n}&format=text`, n);
+  timing.textContent = `Server round trip: histogram of ${number.format(n)} digits ${formatMs(hist.ms)}, ` +
+    `first ${number.format(shown)} digits ${formatMs(head.ms)}.`;
+}
+
+// In-browser mode: the worker computes all N digits and their histogram.
+async function inBrowser(n, shown, signal, fresh) {
+  const answer = await computeInWorker(n, signal);
+  if (!fresh()) return;
+  renderHistogram(n, answer.counts);
+  renderTiles(answer.digits.slice(0, shown), n);
+  if (digitsUrl) URL.revokeObjectURL(digitsUrl);
+  digitsUrl = URL.createObjectURL(new Blob([answer.digits], { type: 'text/plain' }));
+  setDownload(digitsUrl, n);
+  const bytes = downloadedBytes(answer.downloads);
+  timing.dataset.ms = String(answer.ms);
+  timing.dataset.downloadBytes = String(bytes);
+  timing.textContent = `Computed in this browser: all ${number.format(n)} digits and their histogram in ` +
+    `${formatMs(answer.ms)}. The component loaded in ${formatMs(answer.loadMs)}; the browser downloaded ` +
+    `${formatBytes(bytes)} for it, once.`;
+}
+
+// A worker with the component loaded; `ready` resolves with the load time.
+function startWorker() {
+  const started = performance.now();
+  const worker = new Worker('/browser/worker.js', { type: 'module' });
+  const ready = new Promise((resolve, reject) => {
+    worker.addEventListener('message', ({ data }) => {
+      if (data.ready) resolve(performance.now() - started);
+    });
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      reject(new Error('The in-browser component could not be loaded. Try the server instead.'));
+    });
+  });
+  return { worker, ready };
+}
+
+function stopWorker() {
+  engine?.worker.terminate();
+  engine = null;
+}
+
+// One computation in the worker. Aborting it (a newer choice) stops the
+// worker outright: a computation in wasm cannot be interrupted otherwise.
+async function computeInWorker(n, signal) {
+  engine ??= startWorker();
+  const { worker, ready } = engine;
+  let loadMs;
+  try {
+    loadMs = await ready;
+  } catch (error) {
+    stopWorker();
+    throw error;
+  }
+  if (signal.aborted) throw new DOMException('Superseded', 'AbortError');
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', onError);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onMessage = ({ data }) => {
+      if (data.id !== id) return;
+      done();
+      if (data.error) reject(new Error(data.error));
+      else resolve({ ...data, loadMs });
+    };
+    const onError = (event) => {
+      event.preventDefault();
+      done();
+      stopWorker();
+      reject(new Error('The in-browser computation failed (out of memory?). Try fewer digits or the server.'));
+    };
+    const onAbort = () => {
+      done();
+      if (engine?.worker === worker) stopWorker();
+      reject(new DOMException('Superseded', 'AbortError'));
+    };
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+    worker.postMessage({ id, n });
+  });
+}
+
+// Bytes of the in-browser mode's files: those the worker fetched, and the
+// worker script, which the page fetched.
+function downloadedBytes(workerDownloads) {
+  const files = new Map();
+  for (const entry of performance.getEntriesByType('resource')) {
+    if (new URL(entry.name).pathname.startsWith('/browser/')) files.set(entry.name, entry.encodedBodySize);
+  }
+  for (const { url, bytes } of workerDownloads) files.set(url, bytes);
+  return [...files.values()].reduce((sum, bytes) => sum + bytes, 0);
+}
+
+function formatBytes(bytes) {
+  return bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function setDownload(href, n) {
+  download.href = href;
+  download.download = `pi-${n}-digits.txt`;
+  download.textContent = `Download the ${number.format(n)} digits (.txt)`;
+  download.hidden = false;
+}
+
+function selectedMode() {
+  return form.elements.mode.value === 'browser' ? 'browser' : 'server';
+}
+
 async function show(n) {
   current?.abort();
   const controller = new AbortController();
   current = controller;
   const { signal } = controller;
   const fresh = () => current === controller;
+  const mode = selectedMode();
 
   setBusy(true);
   showError('');
-  setStatus('loading', `Computing… ${number.format(n)} digits of π`);
-  history.replaceState(null, '', `?n=${n}`);
+  modeNote.textContent = MODE_NOTES[mode];
+  document.body.dataset.mode = mode;
+  setStatus('loading', `Computing… ${number.format(n)} digits of π ${MODE_PLACES[mode]}`);
+  history.replaceState(null, '', mode === 'browser' ? `?n=${n}&mode=browser` : `?n=${n}`);
 
   const shown = Math.min(n, TILE_LIMIT);
   $('histogram-n').textContent = number.format(n);
   $('tiles-n').textContent = number.format(shown);
+  delete timing.dataset.ms;
+  delete timing.dataset.downloadBytes;
   try {
-    const [hist, head] = await Promise.all([
-      getJson(`/api/histogram?n=${n}`, signal).then((answer) => {
-        if (fresh()) renderHistogram(n, answer.body.counts);
-        return answer;
-      }),
-      getJson(`/api/digits?n=${shown}`, signal).then((answer) => {
-        if (fresh()) renderTiles(answer.body.digits, n);
-        return answer;
-      }),
-    ]);
+    await (mode === 'browser' ? inBrowser : fromServer)(n, shown, signal, fresh);
     if (!fresh()) return;
-    timing.textContent = `Server round trip: histogram of ${number.format(n)} digits ${formatMs(hist.ms)}, ` +
-      `first ${number.format(shown)} digits ${formatMs(head.ms)}.`;
-    setStatus('ready', `Ready: ${number.format(n)} digits.`);
+    setStatus('ready', `Ready: ${number.format(n)} digits, computed ${MODE_PLACES[mode]}.`);
   } catch (error) {
-    if (!fresh()) return; // superseded by a newer choice of N
+    if (!fresh()) return; // superseded by a newer choice of N or mode
     controller.abort(); // drop the other request: show nothing half-done
     clearHistogram();
     tiles.replaceChildren();
     delete tiles.dataset.count;
     tilesSection.hidden = true;
     timing.textContent = '';
+    download.hidden = true;
     showError(error.message);
     setStatus('error', 'Error: nothing to show for this N.');
   } finally {
     if (fresh()) setBusy(false);
+  }
+}
+
+// The mode from the address (&mode=browser), else the server.
+function initialMode() {
+  if (new URLSearchParams(location.search).get('mode') === 'browser') {
+    form.querySelector('input[value="browser"]').checked = true;
   }
 }
 
@@ -165,7 +308,11 @@ function initialN() {
   return n;
 }
 
-$('controls').addEventListener('submit', (event) => event.preventDefault());
+form.addEventListener('submit', (event) => event.preventDefault());
 select.addEventListener('change', () => show(Number(select.value)));
+form.addEventListener('change', (event) => {
+  if (event.target.name === 'mode') show(Number(select.value));
+});
 clearHistogram();
+initialMode();
 show(initialN());

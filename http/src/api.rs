@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use crate::browser;
 use crate::query::Query;
 
 /// The pi component's answer when a request reaches past its maximum.
@@ -66,25 +67,23 @@ pub fn respond(
     accept: Option<&str>,
 ) -> Reply {
     let route = match path {
-        "/" => Route::Asset("text/html; charset=utf-8", INDEX_HTML),
-        "/app.js" => Route::Asset("text/javascript; charset=utf-8", APP_JS),
-        "/style.css" => Route::Asset("text/css; charset=utf-8", STYLE_CSS),
+        "/" => Route::Asset("text/html; charset=utf-8", INDEX_HTML.as_bytes()),
+        "/app.js" => Route::Asset("text/javascript; charset=utf-8", APP_JS.as_bytes()),
+        "/style.css" => Route::Asset("text/css; charset=utf-8", STYLE_CSS.as_bytes()),
         "/api/info" => Route::Info,
         "/api/digits" => Route::Digits,
         "/api/histogram" => Route::Histogram,
-        _ => return ApiError::not_found(path).reply(),
+        _ => match path.strip_prefix("/browser/").and_then(browser::file) {
+            Some(file) => Route::Asset(file.content_type, file.body),
+            None => return ApiError::not_found(path).reply(),
+        },
     };
     if method != Method::Get {
         return ApiError::method_not_allowed().reply();
     }
     let answer = match route {
-        Route::Asset(content_type, text) => {
-            return Reply::new(
-                200,
-                content_type,
-                CACHE_REVALIDATE,
-                text.as_bytes().to_vec(),
-            );
+        Route::Asset(content_type, body) => {
+            return Reply::new(200, content_type, CACHE_REVALIDATE, body.to_vec());
         }
         Route::Info => info(pi, query),
         Route::Digits => digits(pi, query, accept),
@@ -115,7 +114,7 @@ pub fn digits_needed(path: &str, query: &str) -> Option<u64> {
 }
 
 enum Route {
-    Asset(&'static str, &'static str),
+    Asset(&'static str, &'static [u8]),
     Info,
     Digits,
     Histogram,

@@ -133,6 +133,15 @@ fn the_page_and_its_assets_are_served() {
         assert_eq!(header(&reply, "content-type"), content_type);
         assert!(!reply.body.is_empty());
     }
+    // The in-browser mode's own files; native builds have no transpiled
+    // component (host/tests/http.rs checks the built ones).
+    for path in ["/browser/worker.js", "/browser/wasi.js"] {
+        let reply = get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(header(&reply, "content-type"), "text/javascript; charset=utf-8");
+    }
+    assert_eq!(get("/browser/").status, 404);
+    assert_eq!(get("/browser/../app.js").status, 404);
     let page = String::from_utf8(get("/").body).unwrap();
     assert!(page.contains("/app.js") && page.contains("/style.css"));
     assert!(!page.contains("https://"), "the page must work offline");

@@ -9,6 +9,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -252,6 +253,134 @@ test('phone-sized viewport (390×844): no horizontal scrolling, fewer tiles per 
   assert.ok(layout.perRow >= 5 && layout.perRow < 25, `${layout.perRow} tiles per row`);
   assert.deepEqual(await counts(page), fixture.histograms['1000']);
   await page.screenshot({ path: join(screenshots, 'pi-day-page-phone.png'), fullPage: true });
+  await close(page);
+});
+
+// In-browser mode: the worker's files, their sizes as the server sends them.
+const BROWSER_FILES = ['/browser/worker.js', '/browser/wasi.js', '/browser/pi_digits.js', '/browser/pi_digits.core.wasm'];
+
+async function browserFileBytes() {
+  let total = 0;
+  for (const path of BROWSER_FILES) {
+    const response = await fetch(BASE + path);
+    assert.equal(response.status, 200, path);
+    total += (await response.arrayBuffer()).byteLength;
+  }
+  return total;
+}
+
+async function downloadedDigits(page) {
+  return page.evaluate(async () => (await fetch(document.querySelector('[data-testid="download"]').href)).text());
+}
+
+async function chooseMode(page, mode) {
+  await testid(page, `mode-${mode}`).check();
+}
+
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+
+test('in-browser mode: N = 1,000 and 100,000 give the same digits and histogram as the server API', async () => {
+  const page = await openPage('/');
+  await waitFor(page, 'ready', null);
+  await chooseMode(page, 'browser');
+  await waitFor(page, 'ready', null);
+  assert.match(await testid(page, 'mode-note').textContent(), /in this browser, in a Web Worker/);
+  assert.equal(await page.evaluate(() => location.search.includes('mode=browser')), true);
+
+  for (const n of [1000, 100000]) {
+    await choose(page, n);
+    assert.match(await testid(page, 'status').textContent(), /computed in this browser/);
+    const api = await (await fetch(`${BASE}/api/histogram?n=${n}`)).json();
+    const apiDigits = await (await fetch(`${BASE}/api/digits?n=${n}&format=text`)).text();
+    assert.deepEqual(await counts(page), api.counts, `histogram of ${n}: browser vs API`);
+    assert.deepEqual(api.counts, fixture.histograms[String(n)], `histogram of ${n}: API vs reference`);
+    const digits = await downloadedDigits(page);
+    assert.equal(digits.length, n);
+    assert.equal(digits, apiDigits, `digits of ${n}: browser vs API`);
+    assert.equal(digits, fixture.digits.slice(0, n), `digits of ${n}: browser vs reference`);
+    assert.equal(await tileDigits(page), fixture.digits.slice(0, Math.min(n, 2000)));
+    assert.match(await testid(page, 'timing').textContent(), /Computed in this browser: all [\d,]+ digits .* in \d/);
+  }
+
+  // The page reports what the browser downloaded for this mode: the four
+  // files, byte for byte as the server sends them, a small fraction of the
+  // tens of megabytes Pyodide needs.
+  const reported = Number(await testid(page, 'timing').getAttribute('data-download-bytes'));
+  const expected = await browserFileBytes();
+  assert.equal(reported, expected, 'reported download bytes');
+  assert.ok(expected < 1024 * 1024, `in-browser mode downloads ${expected} bytes`);
+  console.log(`# in-browser mode downloads ${expected} bytes (${BROWSER_FILES.join(', ')})`);
+  await page.screenshot({ path: join(screenshots, 'pi-day-page-in-browser.png'), fullPage: true });
+
+  // Back to the server: the same page, the other mode.
+  await chooseMode(page, 'server');
+  await waitFor(page, 'ready', 100000);
+  assert.match(await testid(page, 'mode-note').textContent(), /on the server/);
+  assert.deepEqual(await counts(page), fixture.histograms['100000']);
+  await close(page);
+});
+
+test('in-browser mode: 1,000,000 digits with no main-thread task over 50 ms', async () => {
+  const page = await openPage('/?mode=browser&n=10');
+  await waitFor(page, 'ready', 10); // the worker has loaded the component
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask' });
+  });
+  // The observer sees long tasks: block the main thread for 120 ms in a
+  // task of the page's own first (a script evaluated by the test is not one).
+  await page.evaluate(() => setTimeout(() => { const end = performance.now() + 120; while (performance.now() < end); }));
+  await page.waitForFunction(() => window.longTasks.some((task) => task.duration >= 100));
+
+  const started = await page.evaluate(() => performance.now());
+  await choose(page, 1000000);
+  const { ended, tasks, ms } = await page.evaluate(() => ({
+    ended: performance.now(),
+    tasks: window.longTasks,
+    ms: Number(document.querySelector('[data-testid="timing"]').dataset.ms),
+  }));
+  const during = tasks.filter((task) => task.start + task.duration > started && task.start < ended);
+  assert.deepEqual(during, [], 'main-thread tasks over 50 ms while 1,000,000 digits were computed');
+  assert.ok(ms > 0 && ended - started >= ms, `the worker computed for ${ms} ms`);
+  console.log(`# in-browser 1,000,000 digits: ${Math.round(ms)} ms in the worker, ${Math.round(ended - started)} ms on the page, no long task`);
+
+  assert.deepEqual(await counts(page), fixture.histograms['1000000']);
+  assert.equal(sha256(await downloadedDigits(page)), fixture.sha256['1000000']);
+  await close(page);
+});
+
+test('in-browser mode: a newer choice stops the computation in flight; beyond the maximum is a clear error', async () => {
+  const page = await openPage('/?mode=browser&n=10');
+  await waitFor(page, 'ready', 10);
+  await testid(page, 'n-select').selectOption('1000000');
+  await waitFor(page, 'loading', null);
+  await choose(page, 100); // the 1,000,000-digit worker is stopped, a new one answers
+  assert.deepEqual(await counts(page), fixture.histograms['100']);
+  assert.equal(await downloadedDigits(page), fixture.digits.slice(0, 100));
+
+  const beyond = await openPage('/?mode=browser&n=10000001');
+  await waitFor(beyond, 'error', null);
+  assert.equal((await testid(beyond, 'error').textContent()).trim(), 'The component computes at most 10,000,000 digits.');
+  assert.equal(await testid(beyond, 'download').isVisible(), false);
+  await close(beyond);
+  await close(page);
+});
+
+test('the README\'s browser snippet prints what it says', async () => {
+  const readme = await readFile(join(repo, 'README.md'), 'utf8');
+  const snippets = [...readme.matchAll(/```js\n(import \{ pi \} from '\/browser\/[\s\S]*?)```/g)].map((m) => m[1]);
+  assert.equal(snippets.length, 1);
+  const expected = [...snippets[0].matchAll(/console\.log\(.*\);\s+\/\/ (.*)/g)].map((m) => m[1]);
+  assert.ok(expected.length > 0);
+  const page = await openPage('/');
+  const printed = [];
+  page.on('console', (message) => printed.push(message.text()));
+  await page.addScriptTag({ type: 'module', content: snippets[0] });
+  const deadline = Date.now() + 10_000; // the module loads the component first
+  while (printed.length < expected.length && Date.now() < deadline) await page.waitForTimeout(50);
+  assert.deepEqual(printed, expected);
   await close(page);
 });
 
