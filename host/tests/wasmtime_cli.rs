@@ -67,3 +67,34 @@ fn arguments_that_overflow_u64_are_refused_before_the_call() {
         assert!(!stderr.contains("trap"), "{call}: {stderr}");
     }
 }
+
+/// The README's `wasmtime run --invoke` session, run command by command:
+/// each `$ wasmtime run --invoke 'CALL' PATH` line must print the line
+/// after it (on the component this build made, wherever PATH points).
+#[test]
+fn the_readme_session_prints_what_it_says() {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("## Call the component from the `wasmtime` CLI")
+        .nth(1)
+        .expect("the README has the wasmtime CLI section");
+    let session = section
+        .split("```console\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has a console block");
+    let lines: Vec<&str> = session.lines().collect();
+    let mut checked = 0;
+    for pair in lines.chunks(2) {
+        let [command, printed] = pair else {
+            panic!("a command without its output: {pair:?}");
+        };
+        let call = command
+            .strip_prefix("$ wasmtime run --invoke '")
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("not a wasmtime --invoke command: {command}"));
+        assert_eq!(answer(call), *printed, "{command}");
+        checked += 1;
+    }
+    assert!(checked >= 3, "only {checked} commands in the README session");
+}

@@ -72,8 +72,8 @@ test('beyond-maximum is a ComponentError, and the instance keeps working', () =>
 });
 
 test('the README example prints what it says', () => {
-  const readme = readFileSync(`${root}tests/jco/README.md`, 'utf8');
-  const snippets = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const snippets = [...readme.matchAll(/```js\n(import \{ pi \} from '\.\/target\/jco\/[\s\S]*?)```/g)].map((m) => m[1]);
   assert.equal(snippets.length, 1);
   const expected = [...snippets[0].matchAll(/console\.log\(.*\);\s+\/\/ (.*)/g)].map((m) => m[1]);
   assert.ok(expected.length > 0);
