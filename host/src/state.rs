@@ -6,6 +6,8 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
+use pi_digits_http::api;
+
 use crate::limits::{Limits, MemoryCap};
 
 /// One store's host state.
@@ -21,8 +23,12 @@ impl State {
     /// Fresh state under `limits`.
     pub(crate) fn new(limits: &Limits) -> State {
         State {
-            // No files, environment or network: only stderr, for panics.
-            wasi: WasiCtx::builder().inherit_stderr().build(),
+            // No files or network: stderr, for panics, and the HTTP app's
+            // maximum, so its /api/info and refusals state the host's limit.
+            wasi: WasiCtx::builder()
+                .inherit_stderr()
+                .env(api::MAX_DIGITS_VAR, limits.max_digits.to_string())
+                .build(),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             memory: limits.memory_cap(),

@@ -50,6 +50,22 @@ fn requests_past_the_host_maximum_are_refused_before_any_work() {
 }
 
 #[test]
+fn the_app_states_the_host_maximum() {
+    let server = serve(&["--max-digits", "5000"]);
+    let (status, info) = get(&format!("{}/api/info", server.base_url));
+    assert_eq!((status, info["max_digits"].as_u64()), (200, Some(5000)));
+    let (status, body) = get(&format!("{}/api/histogram?n=5000", server.base_url));
+    assert_eq!(
+        (status, body["counts"].as_array().map(Vec::len)),
+        (200, Some(10))
+    );
+    for target in ["/api/histogram?n=5001", "/api/digits?offset=4999&length=2"] {
+        let (status, body) = get(&format!("{}{target}", server.base_url));
+        assert_eq!((status, body["max_digits"].as_u64()), (422, Some(5000)), "{target}");
+    }
+}
+
+#[test]
 fn a_request_past_the_deadline_gets_503_and_the_next_is_answered() {
     let server = serve(&["--timeout", "0.3"]);
     let (status, body) = get(&format!("{}/api/digits?n=1000000", server.base_url));

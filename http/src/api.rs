@@ -26,6 +26,52 @@ pub trait Pi {
     fn histogram(&self, n: u64) -> Result<Vec<u64>, BeyondMaximum>;
 }
 
+/// The environment variable through which a host sets the app's maximum
+/// below the component's (`pi-digits serve --max-digits`, or `environment`
+/// in spin.toml); `/api/info` reports it and larger requests are refused.
+pub const MAX_DIGITS_VAR: &str = "PI_DIGITS_MAX_DIGITS";
+
+/// A [`Pi`] that refuses more than `maximum` digits, a host's limit: as if
+/// the component's own maximum were the smaller of the two.
+#[derive(Debug, Clone, Copy)]
+pub struct Capped<P> {
+    /// The component.
+    pub pi: P,
+    /// The host's limit.
+    pub maximum: u64,
+}
+
+impl<P: Pi> Capped<P> {
+    fn check(&self, needed: Option<u64>) -> Result<(), BeyondMaximum> {
+        let maximum = self.max_digits();
+        match needed {
+            Some(needed) if needed <= maximum => Ok(()),
+            _ => Err(BeyondMaximum { maximum }),
+        }
+    }
+}
+
+impl<P: Pi> Pi for Capped<P> {
+    fn max_digits(&self) -> u64 {
+        self.pi.max_digits().min(self.maximum)
+    }
+
+    fn digits(&self, n: u64) -> Result<String, BeyondMaximum> {
+        self.check(Some(n))?;
+        self.pi.digits(n)
+    }
+
+    fn digits_window(&self, offset: u64, length: u64) -> Result<String, BeyondMaximum> {
+        self.check(offset.checked_add(length))?;
+        self.pi.digits_window(offset, length)
+    }
+
+    fn histogram(&self, n: u64) -> Result<Vec<u64>, BeyondMaximum> {
+        self.check(Some(n))?;
+        self.pi.histogram(n)
+    }
+}
+
 /// A response, ready to be written by whichever HTTP binding runs us.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {

@@ -38,7 +38,10 @@ fn transpiled(name: &str) -> Option<(&'static str, &'static [u8])> {
         // `application/wasm` lets the browser compile while it downloads.
         "pi_digits.core.wasm" => Some((
             "application/wasm",
-            include_bytes!(concat!(env!("PI_DIGITS_BROWSER_DIR"), "/pi_digits.core.wasm")),
+            include_bytes!(concat!(
+                env!("PI_DIGITS_BROWSER_DIR"),
+                "/pi_digits.core.wasm"
+            )),
         )),
         _ => None,
     }

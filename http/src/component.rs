@@ -3,7 +3,7 @@
 use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
 
-use crate::api::{self, BeyondMaximum, Method, Pi};
+use crate::api::{self, BeyondMaximum, Capped, MAX_DIGITS_VAR, Method, Pi};
 
 mod bindings {
     spin_sdk::wit_bindgen::generate!({
@@ -50,7 +50,16 @@ fn handle(request: Request) -> Response {
         _ => Method::Other,
     };
     let accept = request.header("accept").and_then(|value| value.as_str());
-    let reply = api::respond(&ImportedPi, method, request.path(), request.query(), accept);
+    // Unset (or not a number): the component's own maximum.
+    let maximum = std::env::var(MAX_DIGITS_VAR)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(u64::MAX);
+    let pi = Capped {
+        pi: ImportedPi,
+        maximum,
+    };
+    let reply = api::respond(&pi, method, request.path(), request.query(), accept);
     let mut response = Response::builder();
     response.status(reply.status);
     for (name, value) in reply.headers {

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 
 use pi_digits::cache::{self, DigitCache, MAX_DIGITS};
-use pi_digits_http::api::{BeyondMaximum, Method, Pi, Reply, respond};
+use pi_digits_http::api::{BeyondMaximum, Capped, Method, Pi, Reply, respond};
 use pi_digits_testkit::Reference;
 use serde_json::{Value, json};
 
@@ -46,8 +46,12 @@ fn get(target: &str) -> Reply {
     request(Method::Get, target, None)
 }
 
+fn native() -> NativePi {
+    NativePi(RefCell::new(DigitCache::new(pi_digits::pi::digits)))
+}
+
 fn request(method: Method, target: &str, accept: Option<&str>) -> Reply {
-    let pi = NativePi(RefCell::new(DigitCache::new(pi_digits::pi::digits)));
+    let pi = native();
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     respond(&pi, method, path, query, accept)
 }
@@ -138,7 +142,10 @@ fn the_page_and_its_assets_are_served() {
     for path in ["/browser/worker.js", "/browser/wasi.js"] {
         let reply = get(path);
         assert_eq!(reply.status, 200, "{path}");
-        assert_eq!(header(&reply, "content-type"), "text/javascript; charset=utf-8");
+        assert_eq!(
+            header(&reply, "content-type"),
+            "text/javascript; charset=utf-8"
+        );
     }
     assert_eq!(get("/browser/").status, 404);
     assert_eq!(get("/browser/../app.js").status, 404);
@@ -331,4 +338,28 @@ mod bad_input {
             }
         }
     }
+}
+
+#[test]
+fn a_capped_pi_refuses_past_the_host_limit() {
+    let capped = Capped {
+        pi: native(),
+        maximum: 1_000,
+    };
+    assert_eq!(capped.max_digits(), 1_000);
+    assert_eq!(capped.digits(1_000).unwrap().len(), 1_000);
+    let refused = BeyondMaximum { maximum: 1_000 };
+    assert_eq!(capped.digits(1_001), Err(refused));
+    assert_eq!(capped.histogram(1_001), Err(refused));
+    assert_eq!(capped.digits_window(999, 2), Err(refused));
+    assert_eq!(capped.digits_window(u64::MAX, 2), Err(refused));
+    assert_eq!(capped.digits_window(999, 1).unwrap().len(), 1);
+    // Above the component's own maximum, the component's stands.
+    let loose = Capped {
+        pi: native(),
+        maximum: u64::MAX,
+    };
+    assert_eq!(loose.max_digits(), MAX_DIGITS);
+    let reply = respond(&capped, Method::Get, "/api/info", "", None);
+    assert_eq!(json_body(&reply)["max_digits"], 1_000);
 }
