@@ -5,9 +5,12 @@
 
 use std::env;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions};
 
@@ -101,23 +104,30 @@ fn transpile_for_browser(component: &[u8], out_dir: &Path) {
         .build();
     let transpiled =
         js_component_bindgen::transpile(component, opts).expect("transpiling the pi component");
-    fs::create_dir_all(out_dir).expect("creating the browser directory");
-    let mut names: Vec<&str> = Vec::new();
-    for (name, bytes) in &transpiled.files {
-        // Unchanged files keep their time stamps: no needless HTTP rebuild.
-        let path = out_dir.join(name);
-        if fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
-            fs::write(&path, bytes).expect("writing a transpiled file");
-        }
-        names.push(name);
-    }
+    let mut names: Vec<&str> = transpiled.files.iter().map(|(name, _)| &**name).collect();
     names.sort_unstable();
-    // http/src/browser.rs embeds exactly these files.
+    // http/src/browser.rs embeds exactly these files, and their gzip.
     assert_eq!(
         names,
         ["pi_digits.core.wasm", "pi_digits.js"],
         "jco's output changed: update http/src/browser.rs"
     );
+    fs::create_dir_all(out_dir).expect("creating the browser directory");
+    for (name, bytes) in &transpiled.files {
+        let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
+        gzip.write_all(bytes).expect("compressing in memory");
+        let gzip = gzip.finish().expect("compressing in memory");
+        write_if_changed(&out_dir.join(name), bytes);
+        write_if_changed(&out_dir.join(format!("{name}.gz")), &gzip);
+    }
+}
+
+/// Unchanged files keep their time stamps: no needless HTTP rebuild.
+fn write_if_changed(path: &Path, bytes: &[u8]) {
+    if fs::read(path).ok().as_deref() != Some(bytes) {
+        fs::write(path, bytes)
+            .unwrap_or_else(|error| panic!("writing {}: {error}", path.display()));
+    }
 }
 
 fn read(path: &Path) -> Vec<u8> {

@@ -120,6 +120,21 @@ fn suite(base: &str) -> Vec<Answer> {
     let mut module = Vec::new();
     core.into_reader().read_to_end(&mut module).unwrap();
     assert!(module.starts_with(b"\0asm\x01\0\0\0"), "a core wasm module");
+    // Compressed for a client that takes gzip: the same bytes, a third the size.
+    let compressed = ureq::get(&format!("{base}/browser/pi_digits.core.wasm"))
+        .set("accept-encoding", "br, gzip")
+        .call()
+        .unwrap();
+    assert_eq!(compressed.header("content-encoding"), Some("gzip"));
+    assert_eq!(compressed.header("vary"), Some("accept-encoding"));
+    let mut gzip = Vec::new();
+    compressed.into_reader().read_to_end(&mut gzip).unwrap();
+    assert!(gzip.len() < module.len() / 2, "{} of {} bytes", gzip.len(), module.len());
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gzip[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert!(unzipped == module, "gzip holds the same module");
     assert_eq!(get("/browser/other.js").status, 404);
 
     for (target, status, code) in [

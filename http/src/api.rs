@@ -103,15 +103,17 @@ pub enum Method {
     Other,
 }
 
-/// Answers one request. `query` is the raw query string (no `?`), `accept`
-/// the `Accept` header if any.
-pub fn respond(
-    pi: &impl Pi,
-    method: Method,
-    path: &str,
-    query: &str,
-    accept: Option<&str>,
-) -> Reply {
+/// The request headers the API reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Headers<'a> {
+    /// `Accept`: `text/plain` asks `/api/digits` for the bare digits.
+    pub accept: Option<&'a str>,
+    /// `Accept-Encoding`: with `gzip`, the in-browser files come compressed.
+    pub accept_encoding: Option<&'a str>,
+}
+
+/// Answers one request. `query` is the raw query string (no `?`).
+pub fn respond(pi: &impl Pi, method: Method, path: &str, query: &str, headers: Headers) -> Reply {
     let route = match path {
         "/" => Route::Asset("text/html; charset=utf-8", INDEX_HTML.as_bytes()),
         "/app.js" => Route::Asset("text/javascript; charset=utf-8", APP_JS.as_bytes()),
@@ -120,7 +122,7 @@ pub fn respond(
         "/api/digits" => Route::Digits,
         "/api/histogram" => Route::Histogram,
         _ => match path.strip_prefix("/browser/").and_then(browser::file) {
-            Some(file) => Route::Asset(file.content_type, file.body),
+            Some(file) => Route::Browser(file),
             None => return ApiError::not_found(path).reply(),
         },
     };
@@ -131,8 +133,9 @@ pub fn respond(
         Route::Asset(content_type, body) => {
             return Reply::new(200, content_type, CACHE_REVALIDATE, body.to_vec());
         }
+        Route::Browser(file) => return browser_file(file, headers.accept_encoding),
         Route::Info => info(pi, query),
-        Route::Digits => digits(pi, query, accept),
+        Route::Digits => digits(pi, query, headers.accept),
         Route::Histogram => histogram(pi, query),
     };
     answer.unwrap_or_else(|error| error.reply())
@@ -161,9 +164,43 @@ pub fn digits_needed(path: &str, query: &str) -> Option<u64> {
 
 enum Route {
     Asset(&'static str, &'static [u8]),
+    Browser(browser::File),
     Info,
     Digits,
     Histogram,
+}
+
+/// An in-browser file, gzip-compressed (a third of the bytes) when the
+/// client accepts it and the build compressed it.
+fn browser_file(file: browser::File, accept_encoding: Option<&str>) -> Reply {
+    let mut reply = match file.gzip {
+        Some(gzip) if accept_encoding.is_some_and(accepts_gzip) => {
+            let mut reply = Reply::new(200, file.content_type, CACHE_REVALIDATE, gzip.to_vec());
+            reply.headers.push(("content-encoding", "gzip".to_owned()));
+            reply
+        }
+        _ => Reply::new(200, file.content_type, CACHE_REVALIDATE, file.body.to_vec()),
+    };
+    if file.gzip.is_some() {
+        reply.headers.push(("vary", "accept-encoding".to_owned()));
+    }
+    reply
+}
+
+/// Whether an `Accept-Encoding` value admits gzip: listed by name (or `*`)
+/// without `q=0`.
+fn accepts_gzip(accept_encoding: &str) -> bool {
+    accept_encoding.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|parameter| {
+            parameter
+                .strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
 }
 
 fn info(pi: &impl Pi, query: &str) -> Result<Reply, ApiError> {
@@ -235,6 +272,8 @@ impl Reply {
             status,
             headers: vec![
                 ("content-type", content_type.to_owned()),
+                // Known up front: clients see the size, not a chunked stream.
+                ("content-length", body.len().to_string()),
                 ("cache-control", cache_control.to_owned()),
                 ("x-content-type-options", "nosniff".to_owned()),
             ],
@@ -365,5 +404,34 @@ impl ApiError {
             reply.headers.push(("allow", "GET".to_owned()));
         }
         reply
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts_gzip;
+
+    #[test]
+    fn gzip_is_accepted_by_name_or_star_unless_its_q_is_zero() {
+        for accepted in [
+            "gzip",
+            "GZIP",
+            "br, gzip",
+            "gzip;q=0.5",
+            "deflate, *",
+            "gzip ; q=1",
+        ] {
+            assert!(accepts_gzip(accepted), "{accepted}");
+        }
+        for refused in [
+            "",
+            "identity",
+            "br, deflate",
+            "gzip;q=0",
+            "gzip; q=0.0",
+            "x-gzip2",
+        ] {
+            assert!(!accepts_gzip(refused), "{refused}");
+        }
     }
 }

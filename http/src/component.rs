@@ -3,7 +3,7 @@
 use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
 
-use crate::api::{self, BeyondMaximum, Capped, MAX_DIGITS_VAR, Method, Pi};
+use crate::api::{self, BeyondMaximum, Capped, Headers, MAX_DIGITS_VAR, Method, Pi};
 
 mod bindings {
     spin_sdk::wit_bindgen::generate!({
@@ -49,7 +49,12 @@ fn handle(request: Request) -> Response {
         spin_sdk::http::Method::Get => Method::Get,
         _ => Method::Other,
     };
-    let accept = request.header("accept").and_then(|value| value.as_str());
+    let headers = Headers {
+        accept: request.header("accept").and_then(|value| value.as_str()),
+        accept_encoding: request
+            .header("accept-encoding")
+            .and_then(|value| value.as_str()),
+    };
     // Unset (or not a number): the component's own maximum.
     let maximum = std::env::var(MAX_DIGITS_VAR)
         .ok()
@@ -59,7 +64,7 @@ fn handle(request: Request) -> Response {
         pi: ImportedPi,
         maximum,
     };
-    let reply = api::respond(&pi, method, request.path(), request.query(), accept);
+    let reply = api::respond(&pi, method, request.path(), request.query(), headers);
     let mut response = Response::builder();
     response.status(reply.status);
     for (name, value) in reply.headers {

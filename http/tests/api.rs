@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 
 use pi_digits::cache::{self, DigitCache, MAX_DIGITS};
-use pi_digits_http::api::{BeyondMaximum, Capped, Method, Pi, Reply, respond};
+use pi_digits_http::api::{BeyondMaximum, Capped, Headers, Method, Pi, Reply, respond};
 use pi_digits_testkit::Reference;
 use serde_json::{Value, json};
 
@@ -53,7 +53,11 @@ fn native() -> NativePi {
 fn request(method: Method, target: &str, accept: Option<&str>) -> Reply {
     let pi = native();
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    respond(&pi, method, path, query, accept)
+    let headers = Headers {
+        accept,
+        accept_encoding: None,
+    };
+    respond(&pi, method, path, query, headers)
 }
 
 fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
@@ -360,6 +364,6 @@ fn a_capped_pi_refuses_past_the_host_limit() {
         maximum: u64::MAX,
     };
     assert_eq!(loose.max_digits(), MAX_DIGITS);
-    let reply = respond(&capped, Method::Get, "/api/info", "", None);
+    let reply = respond(&capped, Method::Get, "/api/info", "", Headers::default());
     assert_eq!(json_body(&reply)["max_digits"], 1_000);
 }

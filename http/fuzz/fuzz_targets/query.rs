@@ -171,7 +171,8 @@ fn check_route(method: Method, path: &str, query: &str, accept: Option<&str>) {
         assert_eq!(needed, None);
     }
     let pi = RecordingPi { asked: Cell::new(None) };
-    let reply = api::respond(&pi, method, path, query, accept);
+    let headers = api::Headers { accept, accept_encoding: accept };
+    let reply = api::respond(&pi, method, path, query, headers);
 
     // The host's pre-check saw exactly what the component was asked for.
     if let Some(asked) = pi.asked.get() {
