@@ -14,15 +14,16 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use pi_digits_http::api::{self, ApiError, BeyondMaximum, Reply};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
-use wasmtime::component::Linker;
+use wasmtime::component::{Linker, Resource};
 use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi_http::WasiHttpView as _;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+use wasmtime_wasi_http::p2::types::{HostIncomingRequest, HostResponseOutparam};
 
 use crate::limits::{self, Failure, Limits};
 use crate::state::State;
@@ -102,12 +103,11 @@ impl App {
             let maximum = self.limits.max_digits;
             return to_hyper(ApiError::beyond_maximum(BeyondMaximum { maximum }).reply());
         }
-        let _slot = self
-            .slots
-            .acquire()
+        let slot = Arc::clone(&self.slots)
+            .acquire_owned()
             .await
             .expect("the semaphore is never closed");
-        match self.call_guest(request).await {
+        match self.call_guest(request, slot).await {
             Ok(response) => response,
             Err((Failure::Deadline, _)) => {
                 let message = format!(
@@ -131,9 +131,12 @@ impl App {
         }
     }
 
+    /// Runs the guest on `slot`, which it holds until its instance is gone:
+    /// after the response head, while the guest streams the body, too.
     async fn call_guest(
         &self,
         request: hyper::Request<Incoming>,
+        slot: OwnedSemaphorePermit,
     ) -> Result<hyper::Response<HyperOutgoingBody>, (Failure, anyhow::Error)> {
         let other = |error: wasmtime::Error| (Failure::Other, anyhow::Error::from(error));
         let mut store = Store::new(self.pre.engine(), State::new(&self.limits));
@@ -150,23 +153,8 @@ impl App {
             .http()
             .new_response_outparam(sender)
             .map_err(other)?;
-        let pre = self.pre.clone();
-        let guest = tokio::spawn(async move {
-            let result = async {
-                let proxy = pre.instantiate_async(&mut store).await?;
-                proxy
-                    .wasi_http_incoming_handler()
-                    .call_handle(&mut store, request, response)
-                    .await
-            }
-            .await;
-            result.map_err(|error| {
-                (
-                    limits::classify(&error, &store.data().memory),
-                    anyhow::Error::from(error),
-                )
-            })
-        });
+        let guest = Guest { store, _slot: slot };
+        let guest = tokio::spawn(run_guest(self.pre.clone(), guest, request, response));
         // If the client goes away, hyper drops this future: stop the guest
         // too. Once the response has started, the guest streams its body.
         let mut cancel = CancelOnDrop(Some(guest.abort_handle()));
@@ -190,6 +178,41 @@ impl App {
             },
         }
     }
+}
+
+/// A guest's store and its slot. The store is dropped first (fields drop in
+/// order), so the pooling allocator has its instance back before another
+/// request may take the slot, however the task ends.
+struct Guest {
+    store: Store<State>,
+    _slot: OwnedSemaphorePermit,
+}
+
+/// Instantiates the app and lets it handle one request. `guest` is a
+/// parameter, so the task owns all of it: an async block would capture
+/// only the store and leave the slot behind, freed at the response head
+/// while the instance still streams the body (the load test's 500s).
+async fn run_guest(
+    pre: Arc<ProxyPre<State>>,
+    mut guest: Guest,
+    request: Resource<HostIncomingRequest>,
+    response: Resource<HostResponseOutparam>,
+) -> Result<(), (Failure, anyhow::Error)> {
+    let store = &mut guest.store;
+    let result = async {
+        let proxy = pre.instantiate_async(&mut *store).await?;
+        proxy
+            .wasi_http_incoming_handler()
+            .call_handle(&mut *store, request, response)
+            .await
+    }
+    .await;
+    result.map_err(|error| {
+        (
+            limits::classify(&error, &store.data().memory),
+            anyhow::Error::from(error),
+        )
+    })
 }
 
 /// Aborts a task when dropped, unless emptied first.

@@ -61,7 +61,11 @@ fn the_app_states_the_host_maximum() {
     );
     for target in ["/api/histogram?n=5001", "/api/digits?offset=4999&length=2"] {
         let (status, body) = get(&format!("{}{target}", server.base_url));
-        assert_eq!((status, body["max_digits"].as_u64()), (422, Some(5000)), "{target}");
+        assert_eq!(
+            (status, body["max_digits"].as_u64()),
+            (422, Some(5000)),
+            "{target}"
+        );
     }
 }
 
@@ -178,4 +182,33 @@ fn a_client_that_hangs_up_stops_its_computation() {
         spent < 0.5,
         "the server computed on for {spent} CPU seconds after the clients left"
     );
+}
+
+/// More clients than instance slots, each answer a body the guest streams
+/// after the response head: every request is answered, none gets a 500
+/// because a slot was freed before its instance.
+#[test]
+fn more_clients_than_slots_are_all_answered() {
+    let server = serve(&[]);
+    let url = format!("{}/api/digits?n=30000&format=text", server.base_url);
+    let expected = Reference::load().prefix(30_000).to_owned();
+    let clients: Vec<_> = (0..128)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                (0..4)
+                    .map(|_| {
+                        let response = ureq::get(&url).call().map_err(|error| error.to_string())?;
+                        Ok::<_, String>(response.into_string().unwrap())
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for client in clients {
+        for answer in client.join().unwrap() {
+            let digits = answer.unwrap_or_else(|error| panic!("{error}"));
+            assert!(digits == expected, "not the first 30,000 digits");
+        }
+    }
 }
