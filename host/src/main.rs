@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pi_digits_host::oci::{self, ComponentSource, OciReference, Registry, RegistryOptions};
 use pi_digits_host::serve::{self, App, EMBEDDED_APP};
-use pi_digits_host::{Limits, Options, Runtime, Session};
+use pi_digits_host::{EMBEDDED_COMPONENT, Limits, Options, Runtime, Session, compose};
 use serde_json::json;
 
 /// The server's host heap churns: each request in flight holds some 60 KB
@@ -26,9 +27,26 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
-    /// Run this component instead of the one built into this program.
-    #[arg(long, global = true, value_name = "PATH")]
-    component: Option<PathBuf>,
+    /// Run this component instead of the one built into this program: a
+    /// file, or an artifact in an OCI registry, oci://REGISTRY/REPO:TAG
+    /// (resolved on every run) or oci://REGISTRY/REPO@sha256:HEX (pinned;
+    /// once cached, no network).
+    #[arg(long, global = true, value_name = "PATH|oci://REF")]
+    component: Option<ComponentSource>,
+
+    /// Speak plain HTTP to this OCI registry; loopback registries
+    /// (localhost, 127.0.0.0/8) always are. Repeatable, or
+    /// comma-separated in the variable. Credentials, if the registry needs
+    /// them, come from PI_DIGITS_REGISTRY_USERNAME and
+    /// PI_DIGITS_REGISTRY_PASSWORD.
+    #[arg(
+        long,
+        global = true,
+        env = "PI_DIGITS_INSECURE_REGISTRIES",
+        value_name = "HOST[:PORT]",
+        value_delimiter = ','
+    )]
+    insecure_registry: Vec<String>,
 
     /// Print JSON instead of text.
     #[arg(long, global = true)]
@@ -54,8 +72,8 @@ struct Cli {
     )]
     max_memory: usize,
 
-    /// Cache compiled components here [default: ~/.cache/pi-digits;
-    /// "none" to compile every time].
+    /// Cache compiled components, and components pulled from registries,
+    /// here [default: ~/.cache/pi-digits; "none" for no cache].
     #[arg(long, global = true, env = "PI_DIGITS_CACHE_DIR", value_name = "DIR")]
     cache_dir: Option<PathBuf>,
 
@@ -73,12 +91,34 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
         /// Serve this HTTP app component (wasi:http/proxy) instead of the
-        /// built-in one.
-        #[arg(long, value_name = "PATH")]
-        app: Option<PathBuf>,
+        /// built-in one: a file or an oci:// reference. Without it,
+        /// --component is plugged into the built-in HTTP component.
+        #[arg(long, value_name = "PATH|oci://REF")]
+        app: Option<ComponentSource>,
+    },
+    /// Publish the pi component (the built-in one, or --component) to an
+    /// OCI registry as a wasm artifact, and print its pinned reference.
+    Publish {
+        /// Where to publish: oci://REGISTRY/REPOSITORY:TAG.
+        #[arg(value_name = "oci://REF")]
+        reference: OciReference,
+        /// Also publish the WIT package pi:digits, encoded as wasm, here.
+        #[arg(long, value_name = "oci://REF")]
+        wit_reference: Option<OciReference>,
+    },
+    /// Pull a wasm artifact (a component or a WIT package) from an OCI
+    /// registry, verify it against its digests, and write it to a file.
+    Pull {
+        /// What to pull: oci://REGISTRY/REPOSITORY:TAG or @sha256:HEX.
+        #[arg(value_name = "oci://REF")]
+        reference: OciReference,
+        /// Where to write the wasm.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
     },
     /// Write the built-in HTTP app — the HTTP component with the pi
-    /// component plugged in — for other hosts, e.g. `wasmtime serve`.
+    /// component (or --component) plugged in — for other hosts, e.g.
+    /// `wasmtime serve`.
     WriteApp {
         /// Where to write the component.
         path: PathBuf,
@@ -115,6 +155,14 @@ enum Question {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Serve { app: Some(_), .. }) && cli.component.is_some() {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--app and --component cannot be used together: an app holds its own pi component",
+            )
+            .exit();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -127,19 +175,193 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let serving = matches!(cli.command, Command::Serve { .. });
     let options = options(&cli, serving)?;
+    let registry = registry(&cli, &options);
     match cli.command {
-        Command::Ask(question) => ask(question, cli.component.as_deref(), cli.json, &options),
+        Command::Ask(question) => {
+            let runtime = match &cli.component {
+                Some(source) => Runtime::new(&load(source, &registry)?, &options)
+                    .map_err(anyhow::Error::from)
+                    .with_context(|| format!("loading {source}"))?,
+                None => Runtime::embedded(&options)?,
+            };
+            ask(question, runtime, cli.json)
+        }
         Command::Serve { addr, app } => {
-            let app = match app {
-                Some(path) => App::new(&read(&path)?, &options)?,
-                None => App::new(EMBEDDED_APP, &options)?,
+            let app = match (app, &cli.component) {
+                (Some(source), _) => App::new(&load(&source, &registry)?, &options)
+                    .with_context(|| format!("loading {source}"))?,
+                (None, Some(source)) => {
+                    let app = compose::app_with_component(&load(source, &registry)?)
+                        .with_context(|| format!("serving {source}"))?;
+                    App::new(&app, &options)?
+                }
+                (None, None) => App::new(EMBEDDED_APP, &options)?,
             };
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime.block_on(serve::run(app, addr))
         }
-        Command::WriteApp { path } => std::fs::write(&path, EMBEDDED_APP)
-            .with_context(|| format!("writing {}", path.display())),
+        Command::WriteApp { path } => {
+            let app = match &cli.component {
+                Some(source) => compose::app_with_component(&load(source, &registry)?)
+                    .with_context(|| format!("plugging in {source}"))?,
+                None => EMBEDDED_APP.to_vec(),
+            };
+            std::fs::write(&path, app).with_context(|| format!("writing {}", path.display()))
+        }
+        Command::Publish {
+            reference,
+            wit_reference,
+        } => {
+            let component = match &cli.component {
+                Some(source) => load(source, &registry)?,
+                None => EMBEDDED_COMPONENT.to_vec(),
+            };
+            publish(&registry, reference, component, wit_reference, cli.json)
+        }
+        Command::Pull { reference, output } => {
+            let artifact = pull(&registry, &reference)?;
+            std::fs::write(&output, &artifact.wasm)
+                .with_context(|| format!("writing {}", output.display()))?;
+            if cli.json {
+                println!(
+                    "{}",
+                    json!({
+                        "reference": reference.to_string(),
+                        "pinned": artifact.pinned.to_string(),
+                        "digest": artifact.manifest_digest,
+                        "layer_digest": artifact.layer_digest,
+                        "size": artifact.wasm.len(),
+                    })
+                );
+            } else {
+                println!("{}", artifact.pinned);
+            }
+            Ok(())
+        }
     }
+}
+
+/// Registry settings from the command line and the environment; pulled
+/// artifacts are cached in `oci/` under the cache directory.
+fn registry(cli: &Cli, options: &Options) -> Registry {
+    let credentials = std::env::var("PI_DIGITS_REGISTRY_USERNAME")
+        .ok()
+        .filter(|user| !user.is_empty())
+        .map(|user| {
+            let password = std::env::var("PI_DIGITS_REGISTRY_PASSWORD").unwrap_or_default();
+            (user, password)
+        });
+    Registry::new(RegistryOptions {
+        insecure: cli.insecure_registry.clone(),
+        credentials,
+        cache_dir: options.cache_dir.as_ref().map(|dir| dir.join("oci")),
+    })
+}
+
+/// The bytes of a component: read from a file, or pulled (verified, and
+/// cached by digest) from a registry.
+fn load(source: &ComponentSource, registry: &Registry) -> anyhow::Result<Vec<u8>> {
+    match source {
+        ComponentSource::File(path) => read(path),
+        ComponentSource::Oci(reference) => Ok(pull(registry, reference)?.wasm),
+    }
+}
+
+/// Pulls `reference`, saying on stderr when bytes were downloaded.
+fn pull(registry: &Registry, reference: &OciReference) -> anyhow::Result<oci::Artifact> {
+    let artifact =
+        block_on(registry.pull(reference))?.with_context(|| format!("pulling {reference}"))?;
+    if !artifact.layer_from_cache {
+        eprintln!(
+            "Pulled {} ({} bytes)",
+            artifact.pinned,
+            thousands(artifact.wasm.len() as u64)
+        );
+    }
+    Ok(artifact)
+}
+
+/// Publishes the component, and the WIT package if asked, and prints the
+/// pinned references.
+fn publish(
+    registry: &Registry,
+    reference: OciReference,
+    component: Vec<u8>,
+    wit_reference: Option<OciReference>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let annotations = |title: &str, description: &str| {
+        [
+            ("org.opencontainers.image.title", title),
+            ("org.opencontainers.image.description", description),
+            (
+                "org.opencontainers.image.version",
+                env!("CARGO_PKG_VERSION"),
+            ),
+            (
+                "org.opencontainers.image.source",
+                env!("CARGO_PKG_REPOSITORY"),
+            ),
+            (
+                "org.opencontainers.image.licenses",
+                env!("CARGO_PKG_LICENSE"),
+            ),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value.to_owned()))
+        .collect()
+    };
+    let published = block_on(registry.publish(
+        &reference,
+        component,
+        annotations(
+            "pi-digits",
+            "The digits of π and their histogram: a component exporting pi:digits/pi",
+        ),
+    ))?
+    .with_context(|| format!("publishing to {reference}"))?;
+    let wit = match wit_reference {
+        Some(wit_reference) => {
+            let package = oci::wit_package().context("encoding the WIT package")?;
+            let published = block_on(registry.publish(
+                &wit_reference,
+                package,
+                annotations("pi:digits", "The WIT package pi:digits: interface pi"),
+            ))?
+            .with_context(|| format!("publishing the WIT package to {wit_reference}"))?;
+            Some(published)
+        }
+        None => None,
+    };
+    if json {
+        let describe = |published: &oci::Published| {
+            json!({
+                "reference": published.reference.to_string(),
+                "pinned": published.pinned.to_string(),
+                "digest": published.manifest_digest,
+                "layer_digest": published.layer_digest,
+            })
+        };
+        println!(
+            "{}",
+            json!({ "component": describe(&published), "wit": wit.as_ref().map(describe) })
+        );
+    } else {
+        println!("{}", published.pinned);
+        if let Some(wit) = wit {
+            println!("{}", wit.pinned);
+        }
+    }
+    Ok(())
+}
+
+/// Runs `future` to completion on a runtime of its own.
+fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    Ok(runtime.block_on(future))
 }
 
 /// The limits and cache from the command line, with each command's defaults.
@@ -172,19 +394,8 @@ fn options(cli: &Cli, serving: bool) -> anyhow::Result<Options> {
     })
 }
 
-/// Calls the component (`component`, or the built-in one) and prints the answer.
-fn ask(
-    question: Question,
-    component: Option<&Path>,
-    json: bool,
-    options: &Options,
-) -> anyhow::Result<()> {
-    let runtime = match component {
-        Some(path) => Runtime::new(&read(path)?, options)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("loading {}", path.display()))?,
-        None => Runtime::embedded(options)?,
-    };
+/// Calls the component and prints the answer.
+fn ask(question: Question, runtime: Runtime, json: bool) -> anyhow::Result<()> {
     let mut session: Session = runtime.session()?;
     match question {
         Question::Digits { n } => {

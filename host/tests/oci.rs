@@ -1,0 +1,476 @@
+//! Publishing to and running from an OCI registry, end to end, against a
+//! real registry on loopback: Debian's `docker-registry` (the CNCF
+//! Distribution registry), which `scripts/test.sh` installs.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use pi_digits_testkit::{Reference, Server, free_loopback_addr};
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+use tempfile::TempDir;
+
+const REGISTRY_BIN: &str = "/usr/bin/docker-registry";
+const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
+const CONFIG_TYPE: &str = "application/vnd.wasm.config.v0+json";
+const LAYER_TYPE: &str = "application/wasm";
+
+/// A `docker-registry` serving a temporary directory on a loopback port;
+/// killed when dropped.
+struct LocalRegistry {
+    server: Option<Server>,
+    addr: SocketAddr,
+    root: TempDir,
+}
+
+impl LocalRegistry {
+    fn start() -> LocalRegistry {
+        let bin =
+            std::env::var_os("DOCKER_REGISTRY").map_or_else(|| REGISTRY_BIN.into(), PathBuf::from);
+        assert!(
+            bin.exists(),
+            "{} is not installed: the OCI tests need a registry on loopback. \
+             Install Debian's docker-registry (`sudo apt-get install docker-registry`; \
+             scripts/test.sh does) or set DOCKER_REGISTRY to the binary.",
+            bin.display()
+        );
+        let root = tempfile::tempdir().unwrap();
+        let addr = free_loopback_addr();
+        let config = format!(
+            "version: 0.1\n\
+             log:\n  level: error\n  accesslog:\n    disabled: true\n\
+             storage:\n  filesystem:\n    rootdirectory: {}\n\
+             http:\n  addr: {addr}\n",
+            root.path().join("storage").display()
+        );
+        std::fs::write(root.path().join("config.yml"), config).unwrap();
+        let mut registry = LocalRegistry {
+            server: None,
+            addr,
+            root,
+        };
+        registry.resume();
+        registry
+    }
+
+    /// Starts the registry (again) on the same port and storage.
+    fn resume(&mut self) {
+        let bin =
+            std::env::var_os("DOCKER_REGISTRY").map_or_else(|| REGISTRY_BIN.into(), PathBuf::from);
+        // Its log goes to a file, not among the test's output.
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.root.path().join("registry.log"))
+            .unwrap();
+        let mut command = Command::new(bin);
+        command
+            .arg("serve")
+            .arg(self.root.path().join("config.yml"))
+            .stderr(log);
+        self.server = Some(Server::start(command, self.addr));
+    }
+
+    fn stop(&mut self) {
+        self.server = None;
+    }
+
+    fn reference(&self, repository_and_tag: &str) -> String {
+        format!("oci://{}/{repository_and_tag}", self.addr)
+    }
+
+    /// The registry's own copy of a blob (layer, config or manifest).
+    fn blob_file(&self, digest: &str) -> PathBuf {
+        let hex = digest.strip_prefix("sha256:").unwrap();
+        self.root
+            .path()
+            .join("storage/docker/registry/v2/blobs/sha256")
+            .join(&hex[..2])
+            .join(hex)
+            .join("data")
+    }
+
+    /// GET `/v2/{path}` with an Accept header: status and body.
+    fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        let response = ureq::get(&format!("http://{}/v2/{path}", self.addr))
+            .set("accept", MANIFEST_TYPE)
+            .call()
+            .unwrap();
+        let status = response.status();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
+        (status, body)
+    }
+}
+
+fn pi_digits(cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pi-digits"))
+        .arg("--cache-dir")
+        .arg(cache)
+        .args(args)
+        .env_remove("PI_DIGITS_INSECURE_REGISTRIES")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    format!(
+        "sha256:{}",
+        hash.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+fn component() -> Vec<u8> {
+    std::fs::read(env!("PI_DIGITS_WASM")).unwrap()
+}
+
+/// Publishes the built-in component (and the WIT package) and returns the
+/// `--json` answer.
+fn publish(registry: &LocalRegistry, cache: &Path) -> Value {
+    let output = pi_digits(
+        cache,
+        &[
+            "--json",
+            "publish",
+            &registry.reference("pi-digits/pi:0.1.0"),
+            "--wit-reference",
+            &registry.reference("pi-digits/wit:0.1.0"),
+        ],
+    );
+    serde_json::from_str(&stdout(&output)).unwrap()
+}
+
+/// The histogram of the first 1,000 digits, from `component`.
+fn histogram(cache: &Path, component: &str) -> Output {
+    pi_digits(
+        cache,
+        &["--component", component, "--json", "histogram", "1000"],
+    )
+}
+
+fn assert_histogram_is_right(output: &Output) {
+    let json: Value = serde_json::from_str(&stdout(output)).unwrap();
+    assert_eq!(
+        json["counts"],
+        serde_json::to_value(Reference::load().histogram(1_000)).unwrap()
+    );
+}
+
+#[test]
+fn publish_then_pull_and_run_by_tag_and_by_digest() {
+    let registry = LocalRegistry::start();
+    let work = tempfile::tempdir().unwrap();
+    let published = publish(&registry, &work.path().join("publisher"));
+    let component = component();
+
+    let tagged = registry.reference("pi-digits/pi:0.1.0");
+    let digest = published["component"]["digest"].as_str().unwrap();
+    let pinned = format!("oci://{}/pi-digits/pi@{digest}", registry.addr);
+    assert_eq!(published["component"]["reference"], tagged.as_str());
+    assert_eq!(published["component"]["pinned"], pinned.as_str());
+    assert_eq!(published["component"]["layer_digest"], sha256(&component));
+
+    // The registry holds the CNCF wasm layout: an OCI manifest, the wasm
+    // config, one application/wasm layer; the manifest hashes to the digest.
+    let (status, raw) = registry.get("pi-digits/pi/manifests/0.1.0");
+    assert_eq!(status, 200);
+    assert_eq!(sha256(&raw), digest);
+    let manifest: Value = serde_json::from_slice(&raw).unwrap();
+    assert_eq!(manifest["mediaType"], MANIFEST_TYPE);
+    assert_eq!(manifest["config"]["mediaType"], CONFIG_TYPE);
+    let layers = manifest["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 1);
+    assert_eq!(layers[0]["mediaType"], LAYER_TYPE);
+    assert_eq!(layers[0]["digest"], sha256(&component));
+    assert_eq!(layers[0]["size"], component.len());
+    assert_eq!(
+        manifest["annotations"]["org.opencontainers.image.title"],
+        "pi-digits"
+    );
+    let config_digest = manifest["config"]["digest"].as_str().unwrap();
+    let (_, config) = registry.get(&format!("pi-digits/pi/blobs/{config_digest}"));
+    let config: Value = serde_json::from_slice(&config).unwrap();
+    assert_eq!(config["architecture"], "wasm");
+    assert_eq!(config["os"], "wasip2");
+    assert_eq!(config["layerDigests"][0], sha256(&component));
+    assert!(
+        config["component"]["exports"]
+            .as_array()
+            .unwrap()
+            .contains(&"pi:digits/pi@0.1.0".into()),
+        "{config}"
+    );
+
+    // Pulled back by tag and by digest, each into an empty cache: the very
+    // bytes published.
+    for (name, reference) in [("by-tag", &tagged), ("by-digest", &pinned)] {
+        let file = work.path().join(format!("{name}.wasm"));
+        let output = pi_digits(
+            &work.path().join(name),
+            &["pull", reference, "-o", file.to_str().unwrap()],
+        );
+        assert_eq!(stdout(&output), format!("{pinned}\n"));
+        assert_eq!(std::fs::read(&file).unwrap(), component, "{reference}");
+    }
+
+    // And run from either reference: the reference histogram.
+    let cache = work.path().join("runner");
+    for reference in [&tagged, &pinned] {
+        assert_histogram_is_right(&histogram(&cache, reference));
+    }
+
+    // The WIT package, encoded as wasm, in the same layout.
+    let (_, raw) = registry.get("pi-digits/wit/manifests/0.1.0");
+    let manifest: Value = serde_json::from_slice(&raw).unwrap();
+    assert_eq!(sha256(&raw), published["wit"]["digest"].as_str().unwrap());
+    assert_eq!(manifest["mediaType"], MANIFEST_TYPE);
+    assert_eq!(manifest["config"]["mediaType"], CONFIG_TYPE);
+    assert_eq!(manifest["layers"][0]["mediaType"], LAYER_TYPE);
+    let file = work.path().join("wit.wasm");
+    let output = pi_digits(
+        &cache,
+        &[
+            "pull",
+            &registry.reference("pi-digits/wit:0.1.0"),
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    stdout(&output);
+    let wit = std::fs::read(&file).unwrap();
+    match wit_component::decode(&wit).unwrap() {
+        wit_component::DecodedWasm::WitPackage(resolve, package) => {
+            let package = &resolve.packages[package];
+            assert_eq!(package.name.to_string(), "pi:digits@0.1.0");
+            assert!(package.interfaces.contains_key("pi"));
+            assert!(package.worlds.contains_key("calculator"));
+        }
+        wit_component::DecodedWasm::Component(..) => panic!("a component, not a WIT package"),
+    }
+}
+
+#[test]
+fn a_digest_reference_runs_from_the_cache_and_a_tampered_cache_is_refused() {
+    let mut registry = LocalRegistry::start();
+    let work = tempfile::tempdir().unwrap();
+    let published = publish(&registry, &work.path().join("publisher"));
+    let pinned = published["component"]["pinned"].as_str().unwrap();
+    let tagged = registry.reference("pi-digits/pi:0.1.0");
+    let cache = work.path().join("cache");
+
+    let output = histogram(&cache, pinned);
+    assert_histogram_is_right(&output);
+    assert!(stderr(&output).contains("Pulled"), "{}", stderr(&output));
+
+    // Pinned and cached: no network needed. A tag is resolved every run.
+    registry.stop();
+    let output = histogram(&cache, pinned);
+    assert_histogram_is_right(&output);
+    assert!(!stderr(&output).contains("Pulled"), "{}", stderr(&output));
+    let output = histogram(&cache, &tagged);
+    assert!(!output.status.success(), "a tag needs the registry");
+    assert!(
+        stderr(&output).contains(&format!("pulling {tagged}")),
+        "{}",
+        stderr(&output)
+    );
+
+    // A cached layer that no longer matches its digest is never run: it is
+    // discarded, and with the registry down the run fails.
+    let layer = published["component"]["layer_digest"].as_str().unwrap();
+    let cached = cache
+        .join("oci/sha256")
+        .join(layer.strip_prefix("sha256:").unwrap());
+    let mut tampered = std::fs::read(&cached).unwrap();
+    assert_eq!(tampered, component());
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 0x01;
+    std::fs::write(&cached, &tampered).unwrap();
+    let output = histogram(&cache, pinned);
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    assert!(
+        stderr(&output).contains("discarding it"),
+        "{}",
+        stderr(&output)
+    );
+
+    // With the registry back, the layer is pulled again, verified, cached.
+    registry.resume();
+    let output = histogram(&cache, pinned);
+    assert_histogram_is_right(&output);
+    assert!(stderr(&output).contains("Pulled"), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&cached).unwrap(), component());
+}
+
+#[test]
+fn a_registry_serving_other_bytes_is_refused() {
+    let registry = LocalRegistry::start();
+    let work = tempfile::tempdir().unwrap();
+    let published = publish(&registry, &work.path().join("publisher"));
+    let tagged = registry.reference("pi-digits/pi:0.1.0");
+    let pinned = published["component"]["pinned"].as_str().unwrap();
+
+    // A layer that is not what the manifest names.
+    let layer = published["component"]["layer_digest"].as_str().unwrap();
+    let file = registry.blob_file(layer);
+    let good = std::fs::read(&file).unwrap();
+    let mut bad = good.clone();
+    let middle = bad.len() / 2;
+    bad[middle] ^= 0x01;
+    std::fs::write(&file, &bad).unwrap();
+    for reference in [tagged.as_str(), pinned] {
+        let cache = tempfile::tempdir().unwrap();
+        let out = work.path().join("pulled.wasm");
+        let output = pi_digits(
+            cache.path(),
+            &["pull", reference, "-o", out.to_str().unwrap()],
+        );
+        assert!(!output.status.success());
+        assert!(
+            stderr(&output).contains("digest mismatch for the layer"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!out.exists(), "nothing is written");
+        let output = histogram(cache.path(), reference);
+        assert!(!output.status.success());
+        assert!(output.stdout.is_empty());
+        assert!(
+            stderr(&output).contains("digest mismatch for the layer"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    std::fs::write(&file, &good).unwrap();
+
+    // A manifest that is not what its digest names.
+    let digest = published["component"]["digest"].as_str().unwrap();
+    let file = registry.blob_file(digest);
+    let good = std::fs::read_to_string(&file).unwrap();
+    assert!(good.contains("\"application/wasm\""));
+    std::fs::write(
+        &file,
+        good.replace("\"application/wasm\"", "\"application/wasn\""),
+    )
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let output = histogram(cache.path(), pinned);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("digest mismatch for the manifest"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::write(&file, &good).unwrap();
+
+    // A digest the registry does not have.
+    let unknown = format!(
+        "oci://{}/pi-digits/pi@sha256:{}",
+        registry.addr,
+        "0".repeat(64)
+    );
+    let output = histogram(cache.path(), &unknown);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains(&format!("pulling {unknown}")),
+        "{}",
+        stderr(&output)
+    );
+
+    // Still fine once the registry is repaired.
+    assert_histogram_is_right(&histogram(cache.path(), pinned));
+}
+
+#[test]
+fn serve_runs_a_component_from_a_registry() {
+    let registry = LocalRegistry::start();
+    let work = tempfile::tempdir().unwrap();
+    let published = publish(&registry, &work.path().join("publisher"));
+    let pinned = published["component"]["pinned"].as_str().unwrap();
+
+    let addr = free_loopback_addr();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
+    command
+        .arg("--cache-dir")
+        .arg(work.path().join("cache"))
+        .args(["--component", pinned, "serve", "--addr", &addr.to_string()]);
+    let server = Server::start(command, addr);
+    let body = ureq::get(&format!("{}/api/histogram?n=1000", server.base_url))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let json: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        json["counts"],
+        serde_json::to_value(Reference::load().histogram(1_000)).unwrap()
+    );
+    let body = ureq::get(&format!("{}/api/digits?n=50", server.base_url))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let json: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["digits"], Reference::load().prefix(50));
+    // write-app plugs the pulled component in just as the build does.
+    let cache = work.path().join("cache");
+    let plugged = work.path().join("plugged.wasm");
+    let built_in = work.path().join("built-in.wasm");
+    stdout(&pi_digits(
+        &cache,
+        &[
+            "--component",
+            pinned,
+            "write-app",
+            plugged.to_str().unwrap(),
+        ],
+    ));
+    stdout(&pi_digits(
+        &cache,
+        &["write-app", built_in.to_str().unwrap()],
+    ));
+    assert_eq!(
+        std::fs::read(&plugged).unwrap(),
+        std::fs::read(&built_in).unwrap()
+    );
+}
+
+#[test]
+fn bad_references_are_refused_before_any_request() {
+    let cache = tempfile::tempdir().unwrap();
+    for reference in ["oci://", "oci://127.0.0.1:1/pi@sha256:abc"] {
+        let output = histogram(cache.path(), reference);
+        assert_eq!(output.status.code(), Some(2), "{reference}");
+        assert!(
+            stderr(&output).contains("is not an OCI reference"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = pi_digits(
+        cache.path(),
+        &["--component", "pi.wasm", "serve", "--app", "app.wasm"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot be used together"),
+        "{}",
+        stderr(&output)
+    );
+}
