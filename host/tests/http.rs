@@ -129,7 +129,12 @@ fn suite(base: &str) -> Vec<Answer> {
     assert_eq!(compressed.header("vary"), Some("accept-encoding"));
     let mut gzip = Vec::new();
     compressed.into_reader().read_to_end(&mut gzip).unwrap();
-    assert!(gzip.len() < module.len() / 2, "{} of {} bytes", gzip.len(), module.len());
+    assert!(
+        gzip.len() < module.len() / 2,
+        "{} of {} bytes",
+        gzip.len(),
+        module.len()
+    );
     let mut unzipped = Vec::new();
     flate2::read::GzDecoder::new(&gzip[..])
         .read_to_end(&mut unzipped)

@@ -96,5 +96,8 @@ fn the_readme_session_prints_what_it_says() {
         assert_eq!(answer(call), *printed, "{command}");
         checked += 1;
     }
-    assert!(checked >= 3, "only {checked} commands in the README session");
+    assert!(
+        checked >= 3,
+        "only {checked} commands in the README session"
+    );
 }
