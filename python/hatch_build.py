@@ -29,9 +29,12 @@ class ComponentBuildHook(BuildHookInterface):
             raise RuntimeError(
                 f"{wasm} is missing and this is not a pi-digits checkout to build it in"
             )
+        # An explicit target directory: CARGO_TARGET_DIR may point elsewhere.
+        target_dir = workspace / "target"
         command = [
             "cargo", "build", "--release", "--locked",
             "--target", "wasm32-wasip2", "-p", "pi-digits",
+            "--target-dir", str(target_dir),
         ]
         self.app.display_info(f"building the pi component: {' '.join(command)}")
         try:
@@ -42,4 +45,4 @@ class ComponentBuildHook(BuildHookInterface):
                 "(rustup target add wasm32-wasip2), or copy a built "
                 f"pi_digits.wasm to {wasm}"
             ) from error
-        shutil.copyfile(workspace / "target/wasm32-wasip2/release/pi_digits.wasm", wasm)
+        shutil.copyfile(target_dir / "wasm32-wasip2/release/pi_digits.wasm", wasm)
