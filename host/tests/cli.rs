@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use pi_digits_testkit::Reference;
+use pi_digits_testkit::{Reference, stderr, stdout};
 use serde_json::Value;
 
 fn pi_digits(args: &[&str]) -> Output {
@@ -10,19 +10,6 @@ fn pi_digits(args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use pi_digits_testkit::{Reference, Server, free_loopback_addr};
+use pi_digits_testkit::{Reference, Server, free_loopback_addr, stderr, stdout};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 use tempfile::TempDir;
@@ -112,19 +112,6 @@ fn pi_digits(cache: &Path, args: &[&str]) -> Output {
         .env_remove("PI_DIGITS_INSECURE_REGISTRIES")
         .output()
         .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn sha256(bytes: &[u8]) -> String {
