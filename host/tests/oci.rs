@@ -438,6 +438,51 @@ fn serve_runs_a_component_from_a_registry() {
     );
 }
 
+/// The Spin app pushed with `spin registry push` and run with
+/// `spin up -f REFERENCE`, from the same kind of registry, when `spin` is on
+/// PATH (it prints that it was skipped otherwise).
+#[test]
+fn the_spin_app_is_pushed_and_run_by_reference() {
+    if Command::new("spin").arg("--version").output().is_err() {
+        eprintln!("skipped: spin registry push / spin up -f (no `spin` on PATH)");
+        return;
+    }
+    let registry = LocalRegistry::start();
+    let reference = format!("{}/pi-digits/app:0.1.0", registry.addr);
+    // spin.toml's components are what building this crate wrote. Spin
+    // speaks plain HTTP to the registry with --insecure.
+    let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let pushed = Command::new("spin")
+        .args([
+            "registry",
+            "push",
+            "--insecure",
+            "-f",
+            "spin.toml",
+            &reference,
+        ])
+        .current_dir(workspace)
+        .status()
+        .unwrap();
+    assert!(pushed.success(), "spin registry push");
+
+    let addr = free_loopback_addr();
+    let mut up = Command::new("spin");
+    up.args(["up", "--insecure", "-f", &reference])
+        .args(["--listen", &addr.to_string()]);
+    let server = Server::start(up, addr);
+    let body = ureq::get(&format!("{}/api/histogram?n=1000", server.base_url))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let json: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        json["counts"],
+        serde_json::to_value(Reference::load().histogram(1_000)).unwrap()
+    );
+}
+
 #[test]
 fn bad_references_are_refused_before_any_request() {
     let cache = tempfile::tempdir().unwrap();
