@@ -114,6 +114,12 @@ fn pi_digits(cache: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// GETs `path` from `server` and parses the JSON answer.
+fn get_json(server: &Server, path: &str) -> Value {
+    let url = format!("{}{path}", server.base_url);
+    serde_json::from_str(&ureq::get(&url).call().unwrap().into_string().unwrap()).unwrap()
+}
+
 fn sha256(bytes: &[u8]) -> String {
     let hash = Sha256::digest(bytes);
     format!(
@@ -398,22 +404,12 @@ fn serve_runs_a_component_from_a_registry() {
         .arg(work.path().join("cache"))
         .args(["--component", pinned, "serve", "--addr", &addr.to_string()]);
     let server = Server::start(command, addr);
-    let body = ureq::get(&format!("{}/api/histogram?n=1000", server.base_url))
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
-    let json: Value = serde_json::from_str(&body).unwrap();
+    let json = get_json(&server, "/api/histogram?n=1000");
     assert_eq!(
         json["counts"],
         serde_json::to_value(Reference::load().histogram(1_000)).unwrap()
     );
-    let body = ureq::get(&format!("{}/api/digits?n=50", server.base_url))
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
-    let json: Value = serde_json::from_str(&body).unwrap();
+    let json = get_json(&server, "/api/digits?n=50");
     assert_eq!(json["digits"], Reference::load().prefix(50));
     // write-app plugs the pulled component in just as the build does.
     let cache = work.path().join("cache");
@@ -471,12 +467,7 @@ fn the_spin_app_is_pushed_and_run_by_reference() {
     up.args(["up", "--insecure", "-f", &reference])
         .args(["--listen", &addr.to_string()]);
     let server = Server::start(up, addr);
-    let body = ureq::get(&format!("{}/api/histogram?n=1000", server.base_url))
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
-    let json: Value = serde_json::from_str(&body).unwrap();
+    let json = get_json(&server, "/api/histogram?n=1000");
     assert_eq!(
         json["counts"],
         serde_json::to_value(Reference::load().histogram(1_000)).unwrap()
