@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use http_body_util::{BodyExt as _, Full};
@@ -35,6 +36,9 @@ pub const EMBEDDED_APP: &[u8] = include_bytes!(env!("PI_DIGITS_APP_WASM"));
 /// Requests computed at once; more wait for a slot. The pooling allocator
 /// holds exactly this many instances.
 const CONCURRENT_REQUESTS: u32 = 64;
+
+/// How long the server waits after a failed accept before the next.
+const ACCEPT_RETRY_PAUSE: Duration = Duration::from_millis(50);
 
 /// A compiled HTTP app, ready to answer requests.
 #[derive(Clone)]
@@ -252,10 +256,18 @@ pub async fn run(app: App, addr: SocketAddr) -> anyhow::Result<()> {
     tokio::pin!(signal);
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, _) = accepted.context("accepting a connection")?;
-                connections.spawn(app.clone().serve_connection(stream, stopped.clone()));
-            }
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(app.clone().serve_connection(stream, stopped.clone()));
+                }
+                // A client that gave up before it was accepted, or no file
+                // descriptor left under load: the server goes on, after a
+                // pause so that an exhausted limit does not spin.
+                Err(error) => {
+                    eprintln!("warning: accepting a connection failed: {error}");
+                    tokio::time::sleep(ACCEPT_RETRY_PAUSE).await;
+                }
+            },
             signal = &mut signal => {
                 signal?;
                 break;

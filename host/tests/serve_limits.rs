@@ -2,6 +2,7 @@
 //! the deadline or the memory cap (503, JSON), still answering afterwards,
 //! and shutting down gracefully.
 
+use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -211,4 +212,34 @@ fn more_clients_than_slots_are_all_answered() {
             assert!(digits == expected, "not the first 30,000 digits");
         }
     }
+}
+
+/// Out of file descriptors, accepting fails while clients hold them all;
+/// the server goes on, and answers once they let go.
+#[test]
+fn running_out_of_file_descriptors_does_not_stop_the_server() {
+    let addr = free_loopback_addr();
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", r#"ulimit -n 128 && exec "$0" "$@""#])
+        .arg(env!("CARGO_BIN_EXE_pi-digits"))
+        .args(["serve", "--addr", &addr.to_string()])
+        .stderr(log.reopen().unwrap());
+    let server = Server::start(command, addr);
+
+    let held: Vec<_> = (0..200)
+        .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(1)).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let warnings = std::fs::read_to_string(log.path()).unwrap();
+    assert!(
+        warnings.contains("accepting a connection failed"),
+        "the descriptors ran out: {warnings}"
+    );
+    drop(held);
+
+    std::thread::sleep(Duration::from_millis(500));
+    let (status, body) = get(&format!("{}/api/digits?n=10", server.base_url));
+    assert_eq!((status, body["digits"].as_str()), (200, Some("3141592653")));
 }
