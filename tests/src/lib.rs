@@ -118,7 +118,21 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// SIGTERM first, so that a server with children of its own stops them
+    /// (`spin up` runs `spin trigger http`, which outlives a SIGKILL of its
+    /// parent); SIGKILL if it is still running after 10 s.
     fn drop(&mut self) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid fits in pid_t");
+        // SAFETY: kill(2) on our own child, which is not reaped before the
+        // wait below, so the pid is still ours.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
