@@ -30,6 +30,16 @@ npm ci --no-audit --no-fund
 # The committed reference digits must be what mpmath and MPFR compute.
 python3 tests/reference/make_fixture.py --check
 
+# spin.toml's build command, where Spin is installed (it is on no registry
+# here: see docs/deploy.md); host/tests then serve the app with `spin up`.
+# Before the tests, not among them: its cargo build resolves features for
+# the host alone and rebuilds a crate the tests link.
+if command -v spin >/dev/null; then
+  spin build
+else
+  echo "skipped: spin build (no spin on PATH)"
+fi
+
 cargo test --workspace --locked
 
 # The Python package (wasmtime-py) and the jco-transpiled ES module, each
