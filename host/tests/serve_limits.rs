@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use pi_digits_testkit::{Reference, Server, free_loopback_addr};
+use pi_digits_testkit::{Reference, Server, free_loopback_addr, is_serving};
 use serde_json::Value;
 
 fn serve(settings: &[&str]) -> Server {
@@ -114,7 +114,7 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    while std::net::TcpStream::connect(addr).is_err() {
+    while !is_serving(addr) {
         std::thread::sleep(Duration::from_millis(50));
     }
     let url = format!("http://{addr}/api/histogram?n=1000000");
@@ -134,10 +134,7 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
     );
     let exit = child.wait().unwrap();
     assert!(exit.success(), "{exit}");
-    assert!(
-        std::net::TcpStream::connect(addr).is_err(),
-        "nothing listens after the shutdown"
-    );
+    assert!(!is_serving(addr), "nothing listens after the shutdown");
 }
 
 #[test]

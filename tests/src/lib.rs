@@ -96,7 +96,7 @@ impl Server {
             base_url: format!("http://{addr}"),
         };
         let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(addr).is_err() {
+        while !is_serving(addr) {
             if let Some(status) = server.child.try_wait().unwrap() {
                 panic!("{command:?} exited with {status} before serving");
             }
@@ -136,6 +136,15 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Whether something accepts connections on `addr`. A connection from
+/// `addr` to itself does not count: connecting to a free port of the
+/// ephemeral range can pick that very port as the source, a TCP
+/// simultaneous open that succeeds with no server (the tests' "connection
+/// refused" right after a server seemed up).
+pub fn is_serving(addr: SocketAddr) -> bool {
+    TcpStream::connect(addr).is_ok_and(|stream| stream.local_addr().ok() != Some(addr))
 }
 
 /// A loopback address with a port that was free a moment ago.
