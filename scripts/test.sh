@@ -28,12 +28,11 @@ fi
 npm ci --no-audit --no-fund
 
 # The committed reference digits must be what mpmath and MPFR compute.
-python3 tests/reference/make_fixture.py --check
+python3 testkit/reference/make_fixture.py --check
 
 # spin.toml's build command, where Spin is installed (it is on no registry
 # here: see docs/deploy.md); host/tests then serve the app with `spin up`.
-# Before the tests, not among them: its cargo build resolves features for
-# the host alone and rebuilds a crate the tests link.
+# It builds only wasm (artifacts/), the same files the tests use.
 if command -v spin >/dev/null; then
   spin build
 else

@@ -1,17 +1,19 @@
 //! The measurements this binary runs in a child process of itself, so that
-//! the parent can read each one's peak memory.
-//!
-//! Protocol, shared with the peers and the Python scripts: the digits on
-//! stdout, and a last stderr line `seconds=S counts=c0,…,c9`, S being the
-//! wall time to digits and histogram, the printing excluded.
+//! the parent can read each one's peak memory: the component at one size,
+//! and the time to first answer. The component child speaks the
+//! [`protocol`](crate::protocol) of the peers.
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use clap::Subcommand;
 use pi_digits_host::{EMBEDDED_COMPONENT, Options, Runtime};
 use serde::{Deserialize, Serialize};
 
+use crate::median::median;
+use crate::numbers::seconds;
+use crate::protocol::{self, SelfReport};
+
+/// The hidden subcommands that the parent runs as its children.
 #[derive(Subcommand)]
 pub enum Child {
     /// (internal) Digits and histogram of N from a fresh instance of the
@@ -44,7 +46,21 @@ pub struct FirstAnswer {
     pub samples: usize,
 }
 
+impl FirstAnswer {
+    /// One line for the console while the bench runs.
+    pub fn summary(&self) -> String {
+        format!(
+            "component {} bytes; compile {}; fresh instance + digits(10) {}; cold {}",
+            self.component_bytes,
+            seconds(self.compile),
+            seconds(self.instance_digits10),
+            seconds(self.cold)
+        )
+    }
+}
+
 impl Child {
+    /// Runs the measurement and prints its result for the parent.
     pub fn run(self) -> anyhow::Result<()> {
         match self {
             Child::Component { n } => component(n),
@@ -60,16 +76,19 @@ fn component(n: u64) -> anyhow::Result<()> {
     let digits = session.digits(n)?;
     let counts = session.histogram(n)?;
     let seconds = start.elapsed().as_secs_f64();
-    emit(&digits, &counts, seconds)
+    protocol::emit(&digits, &SelfReport { seconds, counts })
 }
 
 fn first_answer(samples: usize) -> anyhow::Result<()> {
+    // First, before anything is warm: what a new process pays for its
+    // first answer, compiling included.
     let cold_start = Instant::now();
     let runtime = Runtime::embedded(&Options::default())?;
     let digits = runtime.session()?.digits(10)?;
     let cold = cold_start.elapsed().as_secs_f64();
     anyhow::ensure!(digits == "3141592653", "digits(10) = {digits}");
 
+    // Compiling takes about half a second: a few samples are enough.
     let compile_samples = samples.clamp(1, 5);
     let compile = median_of(compile_samples, || {
         Runtime::embedded(&Options::default()).map(drop)?;
@@ -100,31 +119,13 @@ fn first_answer(samples: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The median wall time of `samples` calls of `f`, seconds.
 fn median_of(samples: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<f64> {
-    let mut times = Vec::with_capacity(samples);
+    let mut times: Vec<Duration> = Vec::with_capacity(samples);
     for _ in 0..samples {
         let start = Instant::now();
         f()?;
         times.push(start.elapsed());
     }
     Ok(median(&mut times).as_secs_f64())
-}
-
-pub fn median(times: &mut [Duration]) -> Duration {
-    times.sort_unstable();
-    let middle = times.len() / 2;
-    if times.len() % 2 == 1 {
-        times[middle]
-    } else {
-        (times[middle - 1] + times[middle]) / 2
-    }
-}
-
-fn emit(digits: &str, counts: &[u64; 10], seconds: f64) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(digits.as_bytes())?;
-    out.flush()?;
-    let counts: Vec<String> = counts.iter().map(u64::to_string).collect();
-    eprintln!("seconds={seconds} counts={}", counts.join(","));
-    Ok(())
 }

@@ -9,9 +9,18 @@
 //! `docs/benchmarks.svg`.
 
 mod child;
+mod implementation;
+mod machine;
+mod measure;
+mod median;
+mod numbers;
+mod peers;
 mod plot;
+mod process;
+mod protocol;
 mod report;
-mod run;
+mod settings;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -19,7 +28,10 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Parser;
 
-use crate::run::Implementation;
+use crate::implementation::Implementation;
+use crate::machine::Machine;
+use crate::peers::Peers;
+use crate::settings::Settings;
 
 /// The workspace root, where the peers, the fixture and `docs/` are.
 pub fn workspace_root() -> PathBuf {
@@ -29,6 +41,9 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+// The command line: the parent's options, or one of the hidden child
+// commands it runs itself as. (No doc comment: clap would take it for the
+// help text.)
 #[derive(Parser)]
 #[command(
     name = "pi-digits-bench",
@@ -105,7 +120,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| workspace_root().join("docs"));
     std::fs::create_dir_all(&output).with_context(|| format!("creating {}", output.display()))?;
 
-    let settings = run::Settings {
+    let settings = Settings {
         runs: cli.runs,
         repeat_below: cli.repeat_below,
         timeout: Duration::from_secs(cli.timeout),
@@ -113,12 +128,12 @@ fn main() -> anyhow::Result<()> {
         wasmtime: cli.wasmtime.clone(),
         python: cli.python.clone(),
     };
-    let machine = report::Machine::probe(&settings);
+    let machine = Machine::probe(&settings);
     eprintln!("{}", machine.summary());
-    let peers = run::build_peers(&implementations)?;
-    let first_answer = run::first_answer(cli.first_answer_samples, &settings)?;
+    let peers = Peers::build(&implementations)?;
+    let first_answer = measure::first_answer(cli.first_answer_samples, &settings)?;
     eprintln!("{}", first_answer.summary());
-    let results = run::measure_all(&sizes, &implementations, &settings, &peers)?;
+    let results = measure::measure_all(&sizes, &implementations, &settings, &peers)?;
 
     let document = report::markdown(
         &machine,
@@ -139,14 +154,15 @@ fn main() -> anyhow::Result<()> {
         markdown_path.display(),
         svg_path.display()
     );
+    // Written first, failed after: the report shows the wrong rows too.
     let wrong: Vec<_> = results.iter().filter(|result| result.is_wrong()).collect();
     if !wrong.is_empty() {
         for result in wrong {
+            let check = result.check().expect("a wrong result was measured");
             eprintln!(
-                "WRONG: {} at {} digits: {}",
+                "WRONG: {} at {} digits: {check}",
                 result.implementation.name(),
                 result.n,
-                result.check
             );
         }
         bail!("some implementation returned wrong digits");

@@ -6,9 +6,13 @@ use std::path::Path;
 use anyhow::anyhow;
 use plotters::prelude::*;
 
-use crate::report::{Machine, grouped};
-use crate::run::{Implementation, Measurement};
+use thousands::Separable;
 
+use crate::implementation::Implementation;
+use crate::machine::Machine;
+use crate::measure::Measurement;
+
+/// A colour per implementation, the same in every plot.
 fn color(implementation: Implementation) -> RGBColor {
     match implementation {
         Implementation::Component => RGBColor(0xd6, 0x27, 0x28),
@@ -19,6 +23,8 @@ fn color(implementation: Implementation) -> RGBColor {
     }
 }
 
+/// Writes the plot of `results` to `path`: the median time of the right
+/// answers only: a wrong, failed or skipped run has no point.
 pub fn svg(
     path: &Path,
     implementations: &[Implementation],
@@ -31,7 +37,10 @@ pub fn svg(
             let points = results
                 .iter()
                 .filter(|result| result.implementation == implementation)
-                .filter_map(|result| Some((result.n as f64, result.seconds()?.max(1e-7))))
+                .filter_map(|result| {
+                    // Floored: a zero time has no place on a log scale.
+                    Some((result.n as f64, result.seconds()?.max(1e-7)))
+                })
                 .collect();
             (implementation, points)
         })
@@ -73,7 +82,7 @@ pub fn svg(
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 15))
         .y_desc("seconds")
-        .x_label_formatter(&|x| grouped(x.round() as u64))
+        .x_label_formatter(&|x| (x.round() as u64).separate_with_commas())
         .y_label_formatter(&|y| {
             if *y >= 1.0 {
                 format!("{y:.0}")

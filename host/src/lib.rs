@@ -12,10 +12,14 @@
 #[doc = include_str!("../../README.md")]
 struct ReadmeSnippets;
 
+#[cfg(feature = "compose")]
 pub mod compose;
+mod files;
 pub mod limits;
+#[cfg(feature = "oci")]
 pub mod oci;
 mod precompiled;
+#[cfg(feature = "serve")]
 pub mod serve;
 mod state;
 
@@ -24,22 +28,26 @@ use std::time::Duration;
 
 use thiserror::Error;
 use wasmtime::component::Linker;
-use wasmtime::error::Context as _;
 use wasmtime::{Config, Store};
 
 use limits::Failure;
 pub use limits::Limits;
 use state::State;
 
-wasmtime::component::bindgen!({
-    path: "../wit",
-    world: "calculator",
-});
+/// The host side of `pi:digits/pi`, generated from the WIT; private, so no
+/// generated type becomes public API by accident.
+mod bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "calculator",
+    });
+}
 
-use exports::pi::digits::pi::Error as PiError;
+use bindings::exports::pi::digits::pi::Error as PiError;
+use bindings::{Calculator, CalculatorPre};
 
-/// The component built from this workspace, embedded at build time.
-pub const EMBEDDED_COMPONENT: &[u8] = include_bytes!(env!("PI_DIGITS_WASM"));
+/// The component built from this workspace (`artifacts/`), embedded.
+pub const EMBEDDED_COMPONENT: &[u8] = pi_digits_artifacts::PI_COMPONENT;
 
 /// How a [`Runtime`] is set up; by default, the default [`Limits`] and no
 /// cache.
@@ -49,6 +57,24 @@ pub struct Options {
     pub limits: Limits,
     /// Where compiled components are cached; `None` compiles every time.
     pub cache_dir: Option<PathBuf>,
+}
+
+/// Why a component (or an HTTP app) could not be set up to run.
+#[derive(Debug, Error)]
+pub enum SetupError {
+    /// The engine could not be created.
+    #[error("creating the wasmtime engine")]
+    Engine(#[source] wasmtime::Error),
+    /// The bytes are not a valid component for this engine.
+    #[error("compiling the component")]
+    Compile(#[source] wasmtime::Error),
+    /// The component's imports could not be satisfied, or its exports are
+    /// not the expected world's.
+    #[error("linking the component")]
+    Link(#[source] wasmtime::Error),
+    /// A fresh instance could not be made.
+    #[error("instantiating the component")]
+    Instantiate(#[source] wasmtime::Error),
 }
 
 /// Why a call into the component gave no answer.
@@ -83,29 +109,31 @@ pub struct Runtime {
 
 impl Runtime {
     /// Compiles a component (binary `.wasm` bytes) for this machine.
-    pub fn new(wasm: &[u8], options: &Options) -> wasmtime::Result<Runtime> {
-        let engine = limits::interruptible_engine(&mut Config::new())?;
+    pub fn new(wasm: &[u8], options: &Options) -> Result<Runtime, SetupError> {
+        let engine =
+            limits::interruptible_engine(&mut Config::new()).map_err(SetupError::Engine)?;
         let component = precompiled::load(&engine, wasm, options.cache_dir.as_deref())
-            .context("compiling the pi component")?;
+            .map_err(SetupError::Compile)?;
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).context("linking WASI")?;
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(SetupError::Link)?;
         let pre = linker
             .instantiate_pre(&component)
-            .context("linking the pi component")?;
+            .and_then(CalculatorPre::new)
+            .map_err(SetupError::Link)?;
         Ok(Runtime {
-            pre: CalculatorPre::new(pre)?,
+            pre,
             limits: options.limits,
         })
     }
 
     /// Compiles the embedded component.
-    pub fn embedded(options: &Options) -> wasmtime::Result<Runtime> {
+    pub fn embedded(options: &Options) -> Result<Runtime, SetupError> {
         Runtime::new(EMBEDDED_COMPONENT, options)
     }
 
     /// A fresh instance of the component.
-    pub fn session(&self) -> wasmtime::Result<Session> {
-        let (store, bindings) = self.instantiate()?;
+    pub fn session(&self) -> Result<Session, SetupError> {
+        let (store, bindings) = self.instantiate().map_err(SetupError::Instantiate)?;
         Ok(Session {
             runtime: self.clone(),
             store,
@@ -117,10 +145,7 @@ impl Runtime {
         let mut store = Store::new(self.pre.engine(), State::new(&self.limits));
         store.limiter(|state| &mut state.memory);
         self.limits.arm_deadline(&mut store);
-        let bindings = self
-            .pre
-            .instantiate(&mut store)
-            .context("instantiating the pi component")?;
+        let bindings = self.pre.instantiate(&mut store)?;
         Ok((store, bindings))
     }
 }

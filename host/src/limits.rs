@@ -48,6 +48,7 @@ impl Limits {
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
     }
 
+    #[cfg(feature = "serve")]
     /// Arms the deadline of an async call on `store`, yielding to the
     /// executor at every tick until then: a call whose client has gone can
     /// be dropped at the next tick instead of computing on.

@@ -236,16 +236,12 @@ pub struct Artifact {
     pub pinned: OciReference,
     /// The manifest's digest, `sha256:HEX`.
     pub manifest_digest: String,
-    /// The manifest.
-    pub manifest: OciImageManifest,
     /// The layer's digest, `sha256:HEX`.
     pub layer_digest: String,
     /// The layer: the component or WIT package.
     pub wasm: Vec<u8>,
     /// Whether the layer came from the cache rather than the network.
     pub layer_from_cache: bool,
-    /// Whether no request was made at all (a cached digest reference).
-    pub offline: bool,
 }
 
 /// A published artifact.
@@ -320,17 +316,15 @@ impl Registry {
         // A digest reference may be answered from the cache alone.
         if let (Some(cache), Some(digest)) = (&cache, reference.digest())
             && let Some(raw) = cache.get(digest)
-            && let Ok((manifest, layer)) = wasm_layer(reference, &raw)
+            && let Ok(layer) = wasm_layer(reference, &raw)
             && let Some(wasm) = cache.get(&layer.digest)
         {
             return Ok(Artifact {
                 pinned: reference.with_digest(digest),
                 manifest_digest: digest.to_owned(),
                 layer_digest: layer.digest.clone(),
-                manifest,
                 wasm,
                 layer_from_cache: true,
-                offline: true,
             });
         }
 
@@ -351,7 +345,7 @@ impl Registry {
                 actual,
             });
         }
-        let (manifest, layer) = wasm_layer(reference, &raw)?;
+        let layer = wasm_layer(reference, &raw)?;
 
         let cached = cache.as_ref().and_then(|cache| cache.get(&layer.digest));
         let layer_from_cache = cached.is_some();
@@ -383,10 +377,8 @@ impl Registry {
             pinned: reference.with_digest(&manifest_digest),
             manifest_digest,
             layer_digest: layer.digest.clone(),
-            manifest,
             wasm,
             layer_from_cache,
-            offline: false,
         })
     }
 
@@ -422,15 +414,12 @@ pub fn wit_package() -> Result<Vec<u8>, OciError> {
 
 /// `sha256:HEX` of `bytes`.
 pub fn sha256_digest(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
-/// The manifest parsed from `raw`, and its one wasm layer, if it is a wasm
-/// artifact in the CNCF layout with a layer of an acceptable size.
-fn wasm_layer(
-    reference: &OciReference,
-    raw: &[u8],
-) -> Result<(OciImageManifest, OciDescriptor), OciError> {
+/// The one wasm layer of the manifest `raw`, if it is a wasm artifact in
+/// the CNCF layout with a layer of an acceptable size.
+fn wasm_layer(reference: &OciReference, raw: &[u8]) -> Result<OciDescriptor, OciError> {
     let not_wasm = |reason: String| OciError::NotWasm {
         reference: reference.to_string(),
         reason,
@@ -473,8 +462,7 @@ fn wasm_layer(
             layer.size
         )));
     }
-    let layer = layer.clone();
-    Ok((manifest, layer))
+    Ok(layer.clone())
 }
 
 /// A digest mismatch reported by the client as such; any other failure as
@@ -507,10 +495,6 @@ fn is_sha256_digest(digest: &str) -> bool {
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Content-addressed files, `DIR/sha256/HEX`: a file is returned only if
@@ -547,7 +531,7 @@ impl BlobCache {
         None
     }
 
-    /// Caches `bytes` under `digest`, atomically (temporary file, rename).
+    /// Caches `bytes` under `digest`, atomically.
     fn put(&self, digest: &str, bytes: &[u8]) -> Result<(), OciError> {
         let Some(path) = self.path(digest) else {
             return Ok(());
@@ -559,10 +543,7 @@ impl BlobCache {
         if std::fs::read(&path).is_ok_and(|cached| cached == bytes) {
             return Ok(());
         }
-        std::fs::create_dir_all(&self.dir).map_err(cache_error)?;
-        let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
-        std::fs::write(&temporary, bytes).map_err(cache_error)?;
-        std::fs::rename(&temporary, &path).map_err(cache_error)
+        crate::files::write_atomically(&path, bytes).map_err(cache_error)
     }
 }
 

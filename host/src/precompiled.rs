@@ -46,7 +46,7 @@ fn cache_path(engine: &Engine, wasm: &[u8], dir: &Path) -> PathBuf {
     let component_hash = Sha256::digest(wasm);
     let name = format!(
         "{}-{:016x}.cwasm",
-        hex(&component_hash[..16]),
+        hex::encode(&component_hash[..16]),
         engine_hash.finish()
     );
     dir.join(name)
@@ -66,26 +66,18 @@ fn read_verified(engine: &Engine, path: &Path) -> Option<Component> {
     unsafe { Component::deserialize(engine, compiled) }.ok()
 }
 
-/// Writes checksum and bytes to a temporary file, then renames it into
-/// place, so readers never see a half-written file.
+/// Writes checksum and bytes atomically: readers never see a half-written
+/// file.
 fn write_verified(path: &Path, compiled: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().expect("cache files live in a directory");
-    std::fs::create_dir_all(dir)?;
-    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
     let mut file = Sha256::digest(compiled).to_vec();
     file.extend_from_slice(compiled);
-    std::fs::write(&temporary, file)?;
-    std::fs::rename(&temporary, path)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::files::write_atomically(path, &file)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::EMBEDDED_COMPONENT;
+    use pi_digits_artifacts::PI_COMPONENT as EMBEDDED_COMPONENT;
 
     fn cached_file(dir: &Path) -> PathBuf {
         let mut files: Vec<_> = std::fs::read_dir(dir)

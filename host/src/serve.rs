@@ -8,12 +8,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use pi_digits_http::api::{self, ApiError, BeyondMaximum, Reply};
+use pi_digits_api::api::{self, ApiError, BeyondMaximum, Reply};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
@@ -28,10 +27,10 @@ use wasmtime_wasi_http::p2::types::{HostIncomingRequest, HostResponseOutparam};
 
 use crate::limits::{self, Failure, Limits};
 use crate::state::State;
-use crate::{Options, precompiled};
+use crate::{Options, SetupError, precompiled};
 
-/// The composed HTTP app built from this workspace, embedded at build time.
-pub const EMBEDDED_APP: &[u8] = include_bytes!(env!("PI_DIGITS_APP_WASM"));
+/// The HTTP app built from this workspace (`artifacts/`), embedded.
+pub const EMBEDDED_APP: &[u8] = pi_digits_artifacts::APP;
 
 /// Requests computed at once; more wait for a slot. The pooling allocator
 /// holds exactly this many instances.
@@ -46,32 +45,51 @@ pub struct App {
     pre: Arc<ProxyPre<State>>,
     limits: Limits,
     slots: Arc<Semaphore>,
+    /// Whether the app is built on our HTTP component, whose query grammar
+    /// the server may read (see [`App::handle`]).
+    ours: bool,
+}
+
+/// Which HTTP component an [`App`] is built on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Ours (the built-in app, or one composed around another pi
+    /// component): its requests are read by `pi-digits-api`.
+    Ours,
+    /// Any other `wasi:http/proxy` component: its requests are its own.
+    Foreign,
 }
 
 impl App {
     /// Compiles an HTTP app component (`wasi:http/proxy`, no other imports
     /// than WASI's).
-    pub fn new(wasm: &[u8], options: &Options) -> anyhow::Result<App> {
+    pub fn new(wasm: &[u8], kind: Kind, options: &Options) -> Result<App, SetupError> {
         let mut config = Config::new();
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling(
             &options.limits,
         )));
-        let engine = limits::interruptible_engine(&mut config)?;
+        let engine = limits::interruptible_engine(&mut config).map_err(SetupError::Engine)?;
         let component = precompiled::load(&engine, wasm, options.cache_dir.as_deref())
-            .map_err(anyhow::Error::from)
-            .context("compiling the HTTP app")?;
+            .map_err(SetupError::Compile)?;
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(SetupError::Link)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
+            .map_err(SetupError::Link)?;
         let pre = linker
             .instantiate_pre(&component)
-            .map_err(anyhow::Error::from)
-            .context("linking the HTTP app")?;
+            .and_then(ProxyPre::new)
+            .map_err(SetupError::Link)?;
         Ok(App {
-            pre: Arc::new(ProxyPre::new(pre)?),
+            pre: Arc::new(pre),
             limits: options.limits,
             slots: Arc::new(Semaphore::new(CONCURRENT_REQUESTS as usize)),
+            ours: kind == Kind::Ours,
         })
+    }
+
+    /// Compiles the built-in app.
+    pub fn embedded(options: &Options) -> Result<App, SetupError> {
+        App::new(EMBEDDED_APP, Kind::Ours, options)
     }
 
     /// Serves one connection until it closes, or until `shutdown` turns
@@ -101,8 +119,16 @@ impl App {
         &self,
         request: hyper::Request<Incoming>,
     ) -> hyper::Response<HyperOutgoingBody> {
+        // The app refuses oversized requests itself (it reads our limit from
+        // its environment), but only once it has an instance: under load, a
+        // request for 10^9 digits would wait for a slot to be told no. So for
+        // our own HTTP component the server asks its grammar, pi-digits-api,
+        // first; a foreign app's queries mean what that app says.
         let uri = request.uri();
-        let needed = api::digits_needed(uri.path(), uri.query().unwrap_or_default());
+        let needed = self
+            .ours
+            .then(|| api::digits_needed(uri.path(), uri.query().unwrap_or_default()))
+            .flatten();
         if needed.is_some_and(|needed| needed > self.limits.max_digits) {
             let maximum = self.limits.max_digits;
             return to_hyper(ApiError::beyond_maximum(BeyondMaximum { maximum }).reply());
@@ -245,10 +271,8 @@ fn pooling(limits: &Limits) -> PoolingAllocationConfig {
 
 /// Binds `addr`, prints the address it serves, and serves `app` until
 /// SIGINT or SIGTERM; then stops accepting and waits for open requests.
-pub async fn run(app: App, addr: SocketAddr) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("binding {addr}"))?;
+pub async fn run(app: App, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = TcpListener::bind(addr).await?;
     println!("Serving http://{}/", listener.local_addr()?);
     let (stop, stopped) = watch::channel(false);
     let mut connections = JoinSet::new();
@@ -286,7 +310,7 @@ pub async fn run(app: App, addr: SocketAddr) -> anyhow::Result<()> {
 }
 
 /// Resolves at the first SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() -> anyhow::Result<()> {
+async fn shutdown_signal() -> std::io::Result<()> {
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
         interrupted = tokio::signal::ctrl_c() => interrupted?,

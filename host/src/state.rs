@@ -4,15 +4,15 @@
 
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+#[cfg(feature = "serve")]
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
-
-use pi_digits_http::api;
 
 use crate::limits::{Limits, MemoryCap};
 
 /// One store's host state.
 pub(crate) struct State {
     wasi: WasiCtx,
+    #[cfg(feature = "serve")]
     http: WasiHttpCtx,
     table: ResourceTable,
     /// The memory cap, also asked after a failure whether it refused a growth.
@@ -22,13 +22,18 @@ pub(crate) struct State {
 impl State {
     /// Fresh state under `limits`.
     pub(crate) fn new(limits: &Limits) -> State {
+        // No files or network: stderr, for panics, and the HTTP app's
+        // maximum, so its /api/info and refusals state the host's limit.
+        let mut wasi = WasiCtx::builder();
+        wasi.inherit_stderr();
+        #[cfg(feature = "serve")]
+        wasi.env(
+            pi_digits_api::api::MAX_DIGITS_VAR,
+            limits.max_digits.to_string(),
+        );
         State {
-            // No files or network: stderr, for panics, and the HTTP app's
-            // maximum, so its /api/info and refusals state the host's limit.
-            wasi: WasiCtx::builder()
-                .inherit_stderr()
-                .env(api::MAX_DIGITS_VAR, limits.max_digits.to_string())
-                .build(),
+            wasi: wasi.build(),
+            #[cfg(feature = "serve")]
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             memory: limits.memory_cap(),
@@ -45,6 +50,7 @@ impl WasiView for State {
     }
 }
 
+#[cfg(feature = "serve")]
 impl WasiHttpView for State {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
         WasiHttpCtxView {

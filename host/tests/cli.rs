@@ -62,7 +62,12 @@ fn histogram_chart_shows_every_count_and_share() {
 
 #[test]
 fn another_component_can_be_loaded() {
-    let output = pi_digits(&["--component", env!("PI_DIGITS_WASM"), "digits", "10"]);
+    let output = pi_digits(&[
+        "--component",
+        pi_digits_artifacts::PI_COMPONENT_PATH,
+        "digits",
+        "10",
+    ]);
     assert_eq!(stdout(&output), "3141592653\n");
 
     let output = pi_digits(&["--component", "no/such/file.wasm", "digits", "10"]);

@@ -197,15 +197,13 @@ fn wasmtime_serve() -> Server {
     let mut command = Command::new(wasmtime_cli());
     command
         .args(["serve", "-S", "cli", "--addr", &addr.to_string()])
-        .arg(env!("PI_DIGITS_APP_WASM"));
+        .arg(pi_digits_artifacts::APP_PATH);
     Server::start(command, addr)
 }
 
 /// `spin up` on the workspace's spin.toml, if `spin` is installed. Building
-/// this crate wrote the components spin.toml names; `spin build` runs in
-/// scripts/test.sh, before the tests: run from here, its cargo build would
-/// resolve features for the host alone and overwrite the HTTP crate's rlib
-/// (a cdylib's is not hashed) under the doctests still to come.
+/// this crate wrote the components spin.toml names (`artifacts/`, the same
+/// build as `spin build`, which scripts/test.sh runs too).
 fn spin_up() -> Option<Server> {
     if Command::new("spin").arg("--version").output().is_err() {
         eprintln!("skipped: spin up (no `spin` on PATH)");
@@ -254,5 +252,8 @@ fn write_app_writes_the_served_component() {
     assert!(status.success());
     let written = std::fs::read(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
-    assert_eq!(written, std::fs::read(env!("PI_DIGITS_APP_WASM")).unwrap());
+    assert_eq!(
+        written,
+        std::fs::read(pi_digits_artifacts::APP_PATH).unwrap()
+    );
 }

@@ -129,7 +129,7 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 fn component() -> Vec<u8> {
-    std::fs::read(env!("PI_DIGITS_WASM")).unwrap()
+    std::fs::read(pi_digits_artifacts::PI_COMPONENT_PATH).unwrap()
 }
 
 /// Publishes the built-in component (and the WIT package) and returns the

@@ -139,7 +139,16 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
 
 #[test]
 fn a_trapping_guest_gets_500_and_the_server_goes_on() {
-    let server = serve(&["--app", env!("PI_DIGITS_TRAPPING_APP_WASM")]);
+    // Built here, not by the production build: a pi component (WAT) whose
+    // every call traps, plugged into the built-in HTTP component.
+    let trapping = wat::parse_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/trapping.wat"
+    ))
+    .unwrap();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), trapping).unwrap();
+    let server = serve(&["--component", file.path().to_str().unwrap()]);
     for _ in 0..2 {
         let (status, body) = get(&format!("{}/api/digits?n=10", server.base_url));
         assert_eq!(

@@ -6,7 +6,12 @@ use pi_digits_testkit::{Reference, wasmtime_cli};
 
 fn invoke(call: &str) -> Output {
     std::process::Command::new(wasmtime_cli())
-        .args(["run", "--invoke", call, env!("PI_DIGITS_WASM")])
+        .args([
+            "run",
+            "--invoke",
+            call,
+            pi_digits_artifacts::PI_COMPONENT_PATH,
+        ])
         .output()
         .expect("the wasmtime CLI runs (scripts/test.sh installs it)")
 }

@@ -1,14 +1,120 @@
-//! The HTTP front end of pi-digits: a Spin HTTP component serving the JSON
-//! API and the Pi Day page. It imports `pi:digits/pi` and calls the pi
-//! component through it; the math is never linked in.
+//! The Spin HTTP component: `wasi:http` requests in (spin-sdk), answered
+//! by `pi-digits-api`, whose `pi:digits/pi` calls go out through the
+//! imported interface; the math is never linked in. Built for wasm only:
+//! its export names are not valid native symbol names.
 //!
-//! `api`, `browser` and `query` are plain Rust, tested natively; `component` binds
-//! them to `wasi:http` (spin-sdk) and to the imported interface, for wasm
-//! only (its export names are not valid native symbol names).
+//! It embeds the pi component transpiled to JavaScript for the page's
+//! in-browser mode, from the folder `PI_DIGITS_BROWSER_DIR` names: build it
+//! through `artifacts/` (`cargo build -p pi-digits-artifacts`, as
+//! `spin build` does), which writes that folder first.
 
-pub mod api;
-pub mod browser;
-pub mod query;
+#![cfg(target_family = "wasm")]
 
-#[cfg(target_family = "wasm")]
-mod component;
+use pi_digits_api::api::{self, BeyondMaximum, Capped, Headers, MAX_DIGITS_VAR, Method, Pi};
+use pi_digits_api::browser::{File, JAVASCRIPT, WASM};
+use spin_sdk::http::{Request, Response};
+use spin_sdk::http_component;
+
+mod bindings {
+    spin_sdk::wit_bindgen::generate!({
+        path: "../wit",
+        world: "pi:digits/client",
+        runtime_path: "::spin_sdk::wit_bindgen::rt",
+        generate_all,
+    });
+}
+
+use bindings::pi::digits::pi::{self as imported, Error};
+
+/// The pi component, reached through the imported interface.
+struct ImportedPi;
+
+fn beyond(error: Error) -> BeyondMaximum {
+    match error {
+        Error::BeyondMaximum(maximum) => BeyondMaximum { maximum },
+    }
+}
+
+impl Pi for ImportedPi {
+    fn max_digits(&self) -> u64 {
+        imported::max_digits()
+    }
+
+    fn digits(&self, n: u64) -> Result<String, BeyondMaximum> {
+        imported::digits(n).map_err(beyond)
+    }
+
+    fn digits_window(&self, offset: u64, length: u64) -> Result<String, BeyondMaximum> {
+        imported::digits_window(offset, length).map_err(beyond)
+    }
+
+    fn histogram(&self, n: u64) -> Result<Vec<u64>, BeyondMaximum> {
+        imported::histogram(n).map_err(beyond)
+    }
+}
+
+#[http_component]
+fn handle(request: Request) -> Response {
+    let method = match request.method() {
+        spin_sdk::http::Method::Get => Method::Get,
+        _ => Method::Other,
+    };
+    let headers = Headers {
+        accept: request.header("accept").and_then(|value| value.as_str()),
+        accept_encoding: request
+            .header("accept-encoding")
+            .and_then(|value| value.as_str()),
+    };
+    // Unset (or not a number): the component's own maximum.
+    let maximum = std::env::var(MAX_DIGITS_VAR)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(u64::MAX);
+    let pi = Capped {
+        pi: ImportedPi,
+        maximum,
+    };
+    let reply = api::respond(
+        &pi,
+        TRANSPILED,
+        method,
+        request.path(),
+        request.query(),
+        headers,
+    );
+    let mut response = Response::builder();
+    response.status(reply.status);
+    for (name, value) in reply.headers {
+        response.header(name, value);
+    }
+    response.body(reply.body).build()
+}
+
+/// The pi component transpiled by jco, and each file's gzip.
+const TRANSPILED: &[(&str, File)] = &[
+    (
+        "pi_digits.js",
+        File {
+            content_type: JAVASCRIPT,
+            body: include_bytes!(concat!(env!("PI_DIGITS_BROWSER_DIR"), "/pi_digits.js")),
+            gzip: Some(include_bytes!(concat!(
+                env!("PI_DIGITS_BROWSER_DIR"),
+                "/pi_digits.js.gz"
+            ))),
+        },
+    ),
+    (
+        "pi_digits.core.wasm",
+        File {
+            content_type: WASM,
+            body: include_bytes!(concat!(
+                env!("PI_DIGITS_BROWSER_DIR"),
+                "/pi_digits.core.wasm"
+            )),
+            gzip: Some(include_bytes!(concat!(
+                env!("PI_DIGITS_BROWSER_DIR"),
+                "/pi_digits.core.wasm.gz"
+            ))),
+        },
+    ),
+];

@@ -1,5 +1,5 @@
 """Tests of the installed `pi_digits` package against the independent
-reference digits in tests/fixtures/reference.json (mpmath, checked against
+reference digits in testkit/fixtures/reference.json (mpmath, checked against
 MPFR): no expected value here is computed by the component."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pi_digits
 from pi_digits import BeyondMaximumError, Pi, PiDigitsError
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = json.loads((ROOT / "tests/fixtures/reference.json").read_text())
+REFERENCE = json.loads((ROOT / "testkit/fixtures/reference.json").read_text())
 DIGITS: str = REFERENCE["digits"]
 MAX = 10_000_000
 U64_MAX = 2**64 - 1

@@ -4,7 +4,7 @@
 //
 // Drives Debian's chromium (/usr/bin/chromium, `apt-get install chromium`)
 // through playwright-core. Expected digits and counts come from the
-// independent reference fixture tests/fixtures/reference.json (mpmath,
+// independent reference fixture testkit/fixtures/reference.json (mpmath,
 // checked against MPFR), never from the page or the server.
 
 import { after, before, test } from 'node:test';
@@ -23,7 +23,7 @@ if (!BASE) {
 }
 const TIMEOUT = Number(process.env.PI_DIGITS_TIMEOUT_MS ?? 120_000);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const fixture = JSON.parse(await readFile(join(repo, 'tests/fixtures/reference.json'), 'utf8'));
+const fixture = JSON.parse(await readFile(join(repo, 'testkit/fixtures/reference.json'), 'utf8'));
 const screenshots = join(repo, 'target/screenshots');
 
 let profile;

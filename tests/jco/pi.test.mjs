@@ -1,5 +1,5 @@
 // The jco-transpiled pi component (tests/jco/transpile.sh) in Node, checked
-// against the independent reference digits in tests/fixtures/reference.json
+// against the independent reference digits in testkit/fixtures/reference.json
 // (mpmath, checked against MPFR): no expected value is computed by the
 // component.
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const reference = JSON.parse(readFileSync(`${root}tests/fixtures/reference.json`, 'utf8'));
+const reference = JSON.parse(readFileSync(`${root}testkit/fixtures/reference.json`, 'utf8'));
 const DIGITS = reference.digits;
 const MAX = 10_000_000n;
 const U64_MAX = 2n ** 64n - 1n;

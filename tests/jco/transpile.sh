@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-wasm=${1:-target/component/wasm32-wasip2/release/pi_digits.wasm}
+wasm=${1:-target/wasm32-wasip2/release/pi_digits.wasm}
 out=target/jco/pi_digits
 
 rm -rf "$out"

@@ -1,4 +1,4 @@
-//! `native-pi N`: the first N digits of π from `pi_digits::pi::digits`,
+//! `native-pi N`: the first N digits of π from `pi_digits_math::pi::digits`,
 //! natively, on stdout; on stderr `seconds=S counts=c0,…,c9`, S being the
 //! time to digits and histogram (the printing is not timed).
 
@@ -11,7 +11,7 @@ fn main() {
         .and_then(|arg| arg.parse().ok())
         .expect("usage: native-pi N");
     let start = Instant::now();
-    let text = pi_digits::pi::digits(n);
+    let text = pi_digits_math::pi::digits(n);
     let mut counts = [0u64; 10];
     for digit in text.bytes() {
         counts[usize::from(digit - b'0')] += 1;

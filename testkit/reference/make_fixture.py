@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Write tests/fixtures/reference.json: π's digits from two independent sources.
+"""Write testkit/fixtures/reference.json: π's digits from two independent sources.
 
 The digits come from mpmath (with its gmpy2 backend) and are checked against
 MPFR's π (through gmpy2) to the last digit, and against histograms published
 for the Pi Day app. Nothing here uses pi-digits' own code.
 
-    python3 tests/reference/make_fixture.py          # write the fixture
-    python3 tests/reference/make_fixture.py --check  # fail if it differs
+    python3 testkit/reference/make_fixture.py          # write the fixture
+    python3 testkit/reference/make_fixture.py --check  # fail if it differs
 """
 
 import argparse

@@ -1,6 +1,6 @@
 //! Routing and responses: one request in, one [`Reply`] out. The pi calls
 //! go through the [`Pi`] trait, so the same code serves the imported WIT
-//! interface in the component and the math directly in native tests.
+//! interface in the HTTP component and the math directly in native tests.
 
 use serde_json::{Value, json};
 
@@ -42,11 +42,15 @@ pub struct Capped<P> {
 }
 
 impl<P: Pi> Capped<P> {
+    /// Refuses a request past the host's limit without calling the
+    /// component; within it, the component checks its own maximum. Only a
+    /// refusal asks the component for its maximum, to state the smaller.
     fn check(&self, needed: Option<u64>) -> Result<(), BeyondMaximum> {
-        let maximum = self.max_digits();
         match needed {
-            Some(needed) if needed <= maximum => Ok(()),
-            _ => Err(BeyondMaximum { maximum }),
+            Some(needed) if needed <= self.maximum => Ok(()),
+            _ => Err(BeyondMaximum {
+                maximum: self.max_digits(),
+            }),
         }
     }
 }
@@ -112,8 +116,16 @@ pub struct Headers<'a> {
     pub accept_encoding: Option<&'a str>,
 }
 
-/// Answers one request. `query` is the raw query string (no `?`).
-pub fn respond(pi: &impl Pi, method: Method, path: &str, query: &str, headers: Headers) -> Reply {
+/// Answers one request. `query` is the raw query string (no `?`);
+/// `transpiled` the build's files of the in-browser mode.
+pub fn respond(
+    pi: &impl Pi,
+    transpiled: browser::Transpiled,
+    method: Method,
+    path: &str,
+    query: &str,
+    headers: Headers,
+) -> Reply {
     let route = match path {
         "/" => Route::Asset("text/html; charset=utf-8", INDEX_HTML.as_bytes()),
         "/app.js" => Route::Asset("text/javascript; charset=utf-8", APP_JS.as_bytes()),
@@ -121,7 +133,10 @@ pub fn respond(pi: &impl Pi, method: Method, path: &str, query: &str, headers: H
         "/api/info" => Route::Info,
         "/api/digits" => Route::Digits,
         "/api/histogram" => Route::Histogram,
-        _ => match path.strip_prefix("/browser/").and_then(browser::file) {
+        _ => match path
+            .strip_prefix("/browser/")
+            .and_then(|name| browser::file(name, transpiled))
+        {
             Some(file) => Route::Browser(file),
             None => return ApiError::not_found(path).reply(),
         },

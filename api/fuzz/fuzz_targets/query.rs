@@ -23,8 +23,8 @@
 use std::cell::Cell;
 
 use libfuzzer_sys::fuzz_target;
-use pi_digits_http::api::{self, BeyondMaximum, Method, Pi, Reply};
-use pi_digits_http::query::{MAX_QUERY_LEN, Query};
+use pi_digits_api::api::{self, BeyondMaximum, Method, Pi, Reply};
+use pi_digits_api::query::{MAX_QUERY_LEN, Query};
 
 /// Every parameter name any route allows.
 const ALLOWED: &[&str] = &["n", "offset", "length", "format"];
@@ -172,7 +172,7 @@ fn check_route(method: Method, path: &str, query: &str, accept: Option<&str>) {
     }
     let pi = RecordingPi { asked: Cell::new(None) };
     let headers = api::Headers { accept, accept_encoding: accept };
-    let reply = api::respond(&pi, method, path, query, headers);
+    let reply = api::respond(&pi, &[], method, path, query, headers);
 
     // The host's pre-check saw exactly what the component was asked for.
     if let Some(asked) = pi.asked.get() {

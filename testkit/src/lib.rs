@@ -68,11 +68,6 @@ impl Reference {
     pub fn sha256(&self, n: u64) -> Option<&str> {
         self.sha256.get(&n).map(String::as_str)
     }
-
-    /// Sizes whose prefix hash the fixture lists.
-    pub fn sha256_sizes(&self) -> impl Iterator<Item = u64> + '_ {
-        self.sha256.keys().copied()
-    }
 }
 
 /// A server process started by a test, killed when dropped.

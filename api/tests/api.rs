@@ -2,8 +2,8 @@
 
 use std::cell::RefCell;
 
-use pi_digits::cache::{self, DigitCache, MAX_DIGITS};
-use pi_digits_http::api::{BeyondMaximum, Capped, Headers, Method, Pi, Reply, respond};
+use pi_digits_api::api::{BeyondMaximum, Capped, Headers, Method, Pi, Reply, respond};
+use pi_digits_math::cache::{self, DigitCache, MAX_DIGITS};
 use pi_digits_testkit::Reference;
 use serde_json::{Value, json};
 
@@ -47,7 +47,7 @@ fn get(target: &str) -> Reply {
 }
 
 fn native() -> NativePi {
-    NativePi(RefCell::new(DigitCache::new(pi_digits::pi::digits)))
+    NativePi(RefCell::new(DigitCache::new(pi_digits_math::pi::digits)))
 }
 
 fn request(method: Method, target: &str, accept: Option<&str>) -> Reply {
@@ -57,7 +57,7 @@ fn request(method: Method, target: &str, accept: Option<&str>) -> Reply {
         accept,
         accept_encoding: None,
     };
-    respond(&pi, method, path, query, headers)
+    respond(&pi, &[], method, path, query, headers)
 }
 
 fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
@@ -221,7 +221,7 @@ fn bad_requests_get_json_errors() {
 
 #[test]
 fn hosts_can_tell_how_many_digits_a_request_needs() {
-    use pi_digits_http::api::digits_needed;
+    use pi_digits_api::api::digits_needed;
     assert_eq!(digits_needed("/api/digits", "n=500"), Some(500));
     assert_eq!(
         digits_needed("/api/digits", "offset=100&length=50&format=text"),
@@ -364,6 +364,13 @@ fn a_capped_pi_refuses_past_the_host_limit() {
         maximum: u64::MAX,
     };
     assert_eq!(loose.max_digits(), MAX_DIGITS);
-    let reply = respond(&capped, Method::Get, "/api/info", "", Headers::default());
+    let reply = respond(
+        &capped,
+        &[],
+        Method::Get,
+        "/api/info",
+        "",
+        Headers::default(),
+    );
     assert_eq!(json_body(&reply)["max_digits"], 1_000);
 }
