@@ -68,19 +68,13 @@ mod http {
     }
 
     /// Transpiles the pi component to an ES module with jco's code generator:
-    /// `pi_digits.js` and the core wasm it loads, each with its gzip. Its WASI
-    /// imports (pulled in by Rust's std, never called by the math) map to
-    /// `wasi.js`, the page's small browser shim, instead of preview2-shim: the
-    /// build then needs no npm packages.
+    /// `pi_digits.js` and the core wasm it loads, each with its gzip. The
+    /// component imports nothing, so the module needs no WASI shim and the
+    /// build no npm packages.
     fn transpile_for_browser(component: &[u8], out_dir: &Path) {
-        let map = ["wasi:cli/*", "wasi:io/*"]
-            .into_iter()
-            .map(|import| (import.to_string(), "./wasi.js#*".to_string()))
-            .collect();
         let opts = js_component_bindgen::TranspileOpts::builder()
             .name("pi_digits".to_string())
             .no_typescript(true)
-            .map(map)
             // As the jco CLI: inline the tiny adapter modules, one fewer fetch each.
             .base64_cutoff(5000)
             .build();

@@ -1,6 +1,6 @@
 //! The files of the page's in-browser mode, served under `/browser/`: a
 //! module Web Worker that runs the pi component off the page's main thread.
-//! `worker.js` and `wasi.js` are ours; the component transpiled to an ES
+//! `worker.js` is ours; the component transpiled to an ES
 //! module (`pi_digits.js`) and the core wasm it loads are build products
 //! (`artifacts/`, with jco's code generator), which the HTTP component
 //! embeds and hands to [`file`] as [`Transpiled`] files.
@@ -32,11 +32,6 @@ pub fn file(name: &str, transpiled: Transpiled) -> Option<File> {
         "worker.js" => Some(File {
             content_type: JAVASCRIPT,
             body: include_bytes!("../assets/browser/worker.js"),
-            gzip: None,
-        }),
-        "wasi.js" => Some(File {
-            content_type: JAVASCRIPT,
-            body: include_bytes!("../assets/browser/wasi.js"),
             gzip: None,
         }),
         _ => transpiled

@@ -143,7 +143,7 @@ fn the_page_and_its_assets_are_served() {
     }
     // The in-browser mode's own files; native builds have no transpiled
     // component (host/tests/http.rs checks the built ones).
-    for path in ["/browser/worker.js", "/browser/wasi.js"] {
+    for path in ["/browser/worker.js"] {
         let reply = get(path);
         assert_eq!(reply.status, 200, "{path}");
         assert_eq!(

@@ -2,12 +2,35 @@
 //! glue over the math of `pi-digits-math`. Built for wasm only: its export
 //! names are not valid native symbol names.
 
-#![cfg(target_family = "wasm")]
+//!
+//! `no_std`: without std nothing can write to stderr, so the component
+//! imports nothing (world `calculator` needs nothing from its host). A
+//! panic, or an allocation that fails, traps: the call fails and the host
+//! reports it, as it did when std aborted.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+#![cfg(target_family = "wasm")]
+#![no_std]
+
+extern crate alloc;
+
+use alloc::borrow::ToOwned as _;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use pi_digits_math::cache::{self, DigitCache, MAX_DIGITS};
 use pi_digits_math::pi;
+use spin::{Mutex, MutexGuard};
+
+/// dlmalloc, the allocator std uses on wasm, as a crate.
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+/// Any panic (an allocation failure is one, in `no_std`) ends the call
+/// with a trap, and nothing else: there is no stderr to write to.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 wit_bindgen::generate!({
     world: "calculator",
@@ -16,13 +39,14 @@ wit_bindgen::generate!({
 
 use exports::pi::digits::pi::{Error, Guest};
 
-/// Digits computed by earlier calls on this instance.
+/// Digits computed by earlier calls on this instance. The component is
+/// single-threaded and a call never re-enters another, so the lock is never
+/// contended; it is there because a `static` must be `Sync`. A trap ends
+/// the instance, so no half-updated cache is ever seen again.
 static CACHE: Mutex<DigitCache> = Mutex::new(DigitCache::new(pi::digits));
 
 fn cache() -> MutexGuard<'static, DigitCache> {
-    // In the component a panic aborts the instance (panic = "abort"), so the
-    // lock is never poisoned there; no call may trap on a poisoned lock.
-    CACHE.lock().unwrap_or_else(PoisonError::into_inner)
+    CACHE.lock()
 }
 
 impl From<cache::Error> for Error {

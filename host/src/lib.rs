@@ -231,3 +231,42 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wasmtime::Engine;
+    use wasmtime::component::{Component, Linker};
+
+    use super::*;
+
+    /// World `calculator` needs nothing from its host, and the built
+    /// component agrees: it imports nothing, so it instantiates with an
+    /// empty linker (no WASI at all) and answers exactly.
+    #[test]
+    fn the_pi_component_imports_nothing() {
+        let engine = Engine::default();
+        let component = Component::new(&engine, EMBEDDED_COMPONENT).unwrap();
+        let imports: Vec<String> = component
+            .component_type()
+            .imports(&engine)
+            .map(|(name, _)| name.to_owned())
+            .collect();
+        assert_eq!(imports, Vec::<String>::new(), "the component's imports");
+
+        let mut store = Store::new(&engine, ());
+        let pi = Calculator::instantiate(&mut store, &component, &Linker::new(&engine)).unwrap();
+        let counts = pi
+            .pi_digits_pi()
+            .call_histogram(&mut store, 1000)
+            .unwrap()
+            .unwrap();
+        let reference = pi_digits_testkit::Reference::load();
+        assert_eq!(counts, reference.histogram(1000));
+        let digits = pi
+            .pi_digits_pi()
+            .call_digits(&mut store, 1000)
+            .unwrap()
+            .unwrap();
+        assert_eq!(digits, reference.prefix(1000));
+    }
+}

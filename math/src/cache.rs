@@ -2,6 +2,9 @@
 //! digit counts, so that shorter requests, windows inside it and histograms
 //! of any prefix are answered without computing again.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use thiserror::Error;
 
 /// The most digits this component computes; part of its contract.

@@ -2,6 +2,15 @@
 //! series, exact or not at all, and the [`cache`] of the longest prefix
 //! computed so far. Plain Rust, one algorithm a file, tested natively; the
 //! pi component (`component/`) is the WIT glue over it.
+//!
+//! `no_std` (with `alloc`) unless the `std` feature is on: the component
+//! links no std, so nothing in it can reach WASI (std's panic and
+//! allocation-failure messages write to stderr). Native builds turn `std`
+//! on for tfhe-ntt's run-time detection of AVX2 and AVX-512.
+
+#![cfg_attr(not(any(test, feature = "std")), no_std)]
+
+extern crate alloc;
 
 pub mod cache;
 pub mod chudnovsky;

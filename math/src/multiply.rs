@@ -7,8 +7,9 @@
 //! the primes (≈ 2^89.35), so the reconstruction is exact. Below
 //! [`THRESHOLD`] num-bigint's own Karatsuba/Toom-3 multiplication is faster.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
 
 use num_bigint::{BigInt, BigUint, Sign};
 use tfhe_ntt::prime32::Plan;
@@ -372,28 +373,26 @@ fn add_at(out: &mut [u32], addend: &[u32], offset: usize) {
     }
 }
 
-thread_local! {
-    /// Plans by log2 of their size: building one costs about as much as a
-    /// transform, and the same sizes recur throughout a computation.
-    static PLANS: RefCell<Vec<Option<Rc<[Plan; 3]>>>> = const { RefCell::new(Vec::new()) };
-}
+/// Plans by log2 of their size: building one costs about as much as a
+/// transform, and the same sizes recur throughout a computation. A spin
+/// lock, as `no_std` has no other: the component is single-threaded, so it
+/// is never contended there; natively, tests share it across threads.
+static PLANS: spin::Mutex<Vec<Option<Arc<[Plan; 3]>>>> = spin::Mutex::new(Vec::new());
 
 /// The three primes' plans for transforms of `size` coefficients.
-fn plans(size: usize) -> Rc<[Plan; 3]> {
+fn plans(size: usize) -> Arc<[Plan; 3]> {
     let log = size.trailing_zeros() as usize;
-    PLANS.with(|plans| {
-        let mut plans = plans.borrow_mut();
-        if plans.len() <= log {
-            plans.resize(log + 1, None);
-        }
-        plans[log]
-            .get_or_insert_with(|| {
-                Rc::new(PRIMES.map(|p| {
-                    Plan::try_new(size, p).expect("each prime has roots of unity for this size")
-                }))
-            })
-            .clone()
-    })
+    let mut plans = PLANS.lock();
+    if plans.len() <= log {
+        plans.resize(log + 1, None);
+    }
+    plans[log]
+        .get_or_insert_with(|| {
+            Arc::new(PRIMES.map(|p| {
+                Plan::try_new(size, p).expect("each prime has roots of unity for this size")
+            }))
+        })
+        .clone()
 }
 
 #[cfg(test)]

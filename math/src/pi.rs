@@ -1,6 +1,8 @@
 //! Exact decimal digits of π: the series evaluated with guard digits, and
 //! only the digits that no rounding error can reach are returned.
 
+use alloc::string::String;
+
 use num_bigint::BigUint;
 
 use crate::chudnovsky;
@@ -80,7 +82,7 @@ pub(crate) fn exact_prefix_len(text: &str, n: usize, error: u64) -> bool {
     // which fits a u64 with room to add `error`.
     let low_len = tail.len().min(18);
     let (high, low) = tail.split_at(tail.len() - low_len);
-    let low: u64 = std::str::from_utf8(low)
+    let low: u64 = core::str::from_utf8(low)
         .expect("decimal digits")
         .parse()
         .expect("decimal digits");

@@ -4,6 +4,9 @@
 //! 10^(CHUNK·2^k) and its reciprocal are computed once and serve every split
 //! at its level, so the cost is a few multiplications per level.
 
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
 use num_bigint::BigUint;
 
 use crate::division::Divisor;
@@ -41,7 +44,7 @@ pub fn to_decimal(x: &BigUint) -> String {
         } else {
             power.bits() + 1
         };
-        divisors.push(Divisor::new(std::mem::take(&mut power), quotient_bits));
+        divisors.push(Divisor::new(core::mem::take(&mut power), quotient_bits));
     }
     let mut out = Vec::with_capacity(max_digits);
     convert(x, &divisors, false, &mut out);

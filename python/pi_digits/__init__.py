@@ -143,10 +143,15 @@ class Pi:
         self.path = _find_wasm(path)
         engine = wasmtime.Engine()
         component = wc.Component.from_file(engine, str(self.path))
+        # The pi component imports nothing: an empty linker, no WASI. A
+        # component that does import WASI (another build) gets it.
+        needs_wasi = bool(component.type.imports(engine))
         linker = wc.Linker(engine)
-        linker.add_wasip2()  # Rust's std imports wasi:cli and wasi:io; pi never uses them.
+        if needs_wasi:
+            linker.add_wasip2()
         self._store = wasmtime.Store(engine)
-        self._store.set_wasi(wasmtime.WasiConfig())
+        if needs_wasi:
+            self._store.set_wasi(wasmtime.WasiConfig())
         instance = linker.instantiate(self._store, component)
         interface = instance.get_export_index(self._store, INTERFACE)
         if interface is None:

@@ -258,7 +258,7 @@ test('phone-sized viewport (390×844): no horizontal scrolling, fewer tiles per 
 
 // In-browser mode: the worker's files, their sizes as the server sends them
 // to a browser (gzip-compressed where the server compresses).
-const BROWSER_FILES = ['/browser/worker.js', '/browser/wasi.js', '/browser/pi_digits.js', '/browser/pi_digits.core.wasm'];
+const BROWSER_FILES = ['/browser/worker.js', '/browser/pi_digits.js', '/browser/pi_digits.core.wasm'];
 
 async function browserFileBytes() {
   let total = 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Transpiles the pi component to an ES module for Node with jco (the pinned
-# devDependency): target/jco/pi_digits/pi_digits.js, whose WASI imports
-# resolve to @bytecodealliance/preview2-shim in node_modules.
+# devDependency): target/jco/pi_digits/pi_digits.js. The component imports
+# nothing, so the module needs no WASI shim.
 # Usage: tests/jco/transpile.sh [component.wasm]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

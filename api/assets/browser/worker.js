@@ -9,8 +9,9 @@
 //   or { id, n, error } — a message for the page.
 import { pi } from './pi_digits.js';
 
-// What this worker downloaded (the transpiled module, its WASI shim and
-// the core wasm); the page adds the worker script itself.
+// What this worker downloaded (the transpiled module and the core wasm; the
+// component imports nothing, so there is no WASI shim); the page adds the
+// worker script itself.
 function downloads() {
   return performance
     .getEntriesByType('resource')
