@@ -1,17 +1,21 @@
 //! Serves the HTTP app (the HTTP component with the pi component plugged
 //! in) through `wasmtime-wasi-http`. Each request gets a fresh instance from
 //! a pre-linked component and the pooling allocator, as under Spin; every
-//! request runs under the [`Limits`], and SIGINT or SIGTERM stop the server
-//! once the requests in flight are answered.
+//! request runs under the [`Limits`], every client under the
+//! [`ClientLimits`], and SIGINT or SIGTERM stop the server once the requests
+//! in flight are answered.
 
+use std::io;
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
+use hyper_util::rt::TokioTimer;
 use pi_digits_api::api::{self, ApiError, BeyondMaximum, Reply};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
@@ -39,11 +43,64 @@ const CONCURRENT_REQUESTS: u32 = 64;
 /// How long the server waits after a failed accept before the next.
 const ACCEPT_RETRY_PAUSE: Duration = Duration::from_millis(50);
 
+/// At most one warning about failed accepts per this interval.
+const ACCEPT_REPORT_INTERVAL: Duration = Duration::from_secs(10);
+
+/// File descriptors kept for everything but connections: the standard
+/// streams, the listener, the runtime's epoll and wakers, the signal pipe
+/// (a dozen in all, measured) and room for more.
+const RESERVED_FILES: usize = 32;
+
+/// How the server bounds its clients, so that slow, idle or many of them
+/// cannot lock others out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientLimits {
+    /// How long a connection may take to send a complete request head,
+    /// counted from its start and again from the end of each response: a
+    /// half-sent head, or a keep-alive connection idle this long, is closed.
+    pub header_timeout: Duration,
+    /// Connections open at once; at the bound the server stops accepting
+    /// (the kernel queues the rest) until one closes. `None`: as many as the
+    /// open-file limit (`ulimit -n`) leaves room for, less a reserve for the
+    /// server's other files.
+    pub max_connections: Option<NonZeroUsize>,
+}
+
+impl Default for ClientLimits {
+    /// 10 s for a request head, and as many connections as file
+    /// descriptors allow.
+    fn default() -> ClientLimits {
+        ClientLimits {
+            header_timeout: Duration::from_secs(10),
+            max_connections: None,
+        }
+    }
+}
+
+/// The most connections that fit under this process's open-file limit
+/// (`RLIMIT_NOFILE`, `ulimit -n`), less [`RESERVED_FILES`] (half of a limit
+/// too small for them) for the server's other descriptors.
+fn connections_within_file_limit() -> io::Result<NonZeroUsize> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit(2) writes only to the struct it is given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // RLIM_INFINITY does not fit in 32 bits; no bound is then as good.
+    let files = usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX);
+    let connections = files - RESERVED_FILES.min(files / 2);
+    Ok(NonZeroUsize::new(connections).unwrap_or(NonZeroUsize::MIN))
+}
+
 /// A compiled HTTP app, ready to answer requests.
 #[derive(Clone)]
 pub struct App {
     pre: Arc<ProxyPre<State>>,
     limits: Limits,
+    clients: ClientLimits,
     slots: Arc<Semaphore>,
     /// Whether the app is built on our HTTP component, whose query grammar
     /// the server may read (see [`App::handle`]).
@@ -82,6 +139,7 @@ impl App {
         Ok(App {
             pre: Arc::new(pre),
             limits: options.limits,
+            clients: options.clients,
             slots: Arc::new(Semaphore::new(CONCURRENT_REQUESTS as usize)),
             ours: kind == Kind::Ours,
         })
@@ -93,13 +151,28 @@ impl App {
     }
 
     /// Serves one connection until it closes, or until `shutdown` turns
-    /// true and the request in flight is answered.
-    async fn serve_connection(self, stream: TcpStream, mut shutdown: watch::Receiver<bool>) {
+    /// true and the request in flight is answered. `_open` is the
+    /// connection's place under [`ClientLimits::max_connections`], given
+    /// back when the connection is closed.
+    async fn serve_connection(
+        self,
+        stream: TcpStream,
+        mut shutdown: watch::Receiver<bool>,
+        _open: OwnedSemaphorePermit,
+    ) {
+        let header_timeout = self.clients.header_timeout;
         let service = service_fn(move |request| {
             let app = self.clone();
             async move { anyhow::Ok(app.handle(request).await) }
         });
-        let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+        // The head timer starts with the connection and, in hyper 1.12
+        // (`State::idle` in src/proto/h1/conn.rs), again whenever a
+        // keep-alive connection goes idle after a response: the one timer
+        // closes half-sent heads and idle connections alike.
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), service);
         tokio::pin!(connection);
         // A client that goes away mid-request is not our error.
         tokio::select! {
@@ -271,24 +344,41 @@ fn pooling(limits: &Limits) -> PoolingAllocationConfig {
 
 /// Binds `addr`, prints the address it serves, and serves `app` until
 /// SIGINT or SIGTERM; then stops accepting and waits for open requests.
-pub async fn run(app: App, addr: SocketAddr) -> std::io::Result<()> {
+pub async fn run(app: App, addr: SocketAddr) -> io::Result<()> {
+    let clients = app.clients;
+    let room = connections_within_file_limit()?;
+    let max_connections = match clients.max_connections {
+        Some(max) if max > room => {
+            eprintln!(
+                "warning: {max} connections are allowed, but the open-file limit leaves room \
+                 for {room}: past that, accepting will fail"
+            );
+            max
+        }
+        Some(max) => max,
+        None => room,
+    };
     let listener = TcpListener::bind(addr).await?;
     println!("Serving http://{}/", listener.local_addr()?);
     let (stop, stopped) = watch::channel(false);
+    let open = Arc::new(Semaphore::new(
+        max_connections.get().min(Semaphore::MAX_PERMITS),
+    ));
     let mut connections = JoinSet::new();
+    let mut failures = AcceptFailures::default();
     let signal = shutdown_signal();
     tokio::pin!(signal);
     loop {
         tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(app.clone().serve_connection(stream, stopped.clone()));
+            accepted = accept(&listener, &open) => match accepted {
+                Ok((stream, place)) => {
+                    connections.spawn(app.clone().serve_connection(stream, stopped.clone(), place));
                 }
                 // A client that gave up before it was accepted, or no file
-                // descriptor left under load: the server goes on, after a
-                // pause so that an exhausted limit does not spin.
+                // descriptor left (an explicit bound past the limit): the
+                // server goes on, after a pause so that it does not spin.
                 Err(error) => {
-                    eprintln!("warning: accepting a connection failed: {error}");
+                    failures.record(&error);
                     tokio::time::sleep(ACCEPT_RETRY_PAUSE).await;
                 }
             },
@@ -307,6 +397,48 @@ pub async fn run(app: App, addr: SocketAddr) -> std::io::Result<()> {
     stop.send_replace(true);
     while connections.join_next().await.is_some() {}
     Ok(())
+}
+
+/// Accepts a connection once there is a place for it: at the bound, new
+/// connections wait in the kernel's backlog, not for a file descriptor.
+async fn accept(
+    listener: &TcpListener,
+    open: &Arc<Semaphore>,
+) -> io::Result<(TcpStream, OwnedSemaphorePermit)> {
+    let place = Arc::clone(open)
+        .acquire_owned()
+        .await
+        .expect("the semaphore is never closed");
+    let (stream, _) = listener.accept().await?;
+    Ok((stream, place))
+}
+
+/// Failed accepts, reported at most once per [`ACCEPT_REPORT_INTERVAL`] with
+/// their count: out of file descriptors every retry fails, and a line per
+/// retry flooded the log.
+#[derive(Default)]
+struct AcceptFailures {
+    unreported: u64,
+    last_report: Option<Instant>,
+}
+
+impl AcceptFailures {
+    fn record(&mut self, error: &io::Error) {
+        self.unreported += 1;
+        let now = Instant::now();
+        if self
+            .last_report
+            .is_none_or(|last| now.duration_since(last) >= ACCEPT_REPORT_INTERVAL)
+        {
+            eprintln!(
+                "warning: accepting a connection failed {} times since the last warning \
+                 (one per {ACCEPT_REPORT_INTERVAL:?} at most): {error}",
+                self.unreported
+            );
+            self.unreported = 0;
+            self.last_report = Some(now);
+        }
+    }
 }
 
 /// Resolves at the first SIGINT (Ctrl-C) or SIGTERM.
