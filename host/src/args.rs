@@ -86,6 +86,16 @@ pub struct Cli {
     )]
     pub max_connections: Option<NonZeroUsize>,
 
+    /// serve: on SIGINT or SIGTERM, close idle connections and wait at most
+    /// this many seconds for the requests in flight [default: 10].
+    #[arg(
+        long,
+        global = true,
+        env = "PI_DIGITS_SHUTDOWN_GRACE",
+        value_name = "SECONDS"
+    )]
+    pub shutdown_grace: Option<f64>,
+
     /// Cache compiled components, and components pulled from registries,
     /// here [default: ~/.cache/pi-digits; "none" for no cache].
     #[arg(long, global = true, env = "PI_DIGITS_CACHE_DIR", value_name = "DIR")]
@@ -193,6 +203,8 @@ pub fn options(cli: &Cli, serving: bool) -> anyhow::Result<Options> {
             header_timeout: seconds(cli.header_timeout, "--header-timeout")?
                 .unwrap_or(clients.header_timeout),
             max_connections: cli.max_connections,
+            shutdown_grace: seconds(cli.shutdown_grace, "--shutdown-grace")?
+                .unwrap_or(clients.shutdown_grace),
         },
     })
 }

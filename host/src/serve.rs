@@ -3,16 +3,19 @@
 //! a pre-linked component and the pooling allocator, as under Spin; every
 //! request runs under the [`Limits`], every client under the
 //! [`ClientLimits`], and SIGINT or SIGTERM stop the server once the requests
-//! in flight are answered.
+//! in flight are answered, or their grace period is over.
 
 use std::io;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt as _, Full};
-use hyper::body::{Bytes, Incoming};
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioTimer;
@@ -52,7 +55,7 @@ const ACCEPT_REPORT_INTERVAL: Duration = Duration::from_secs(10);
 const RESERVED_FILES: usize = 32;
 
 /// How the server bounds its clients, so that slow, idle or many of them
-/// cannot lock others out.
+/// cannot lock others out, nor hold a shutdown hostage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientLimits {
     /// How long a connection may take to send a complete request head,
@@ -64,15 +67,19 @@ pub struct ClientLimits {
     /// open-file limit (`ulimit -n`) leaves room for, less a reserve for the
     /// server's other files.
     pub max_connections: Option<NonZeroUsize>,
+    /// How long a shutdown waits for the requests in flight.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ClientLimits {
-    /// 10 s for a request head, and as many connections as file
-    /// descriptors allow.
+    /// 10 s for a request head, as many connections as file descriptors
+    /// allow, and 10 s for the requests in flight at a shutdown: well within
+    /// the 30 s Kubernetes waits after SIGTERM.
     fn default() -> ClientLimits {
         ClientLimits {
             header_timeout: Duration::from_secs(10),
             max_connections: None,
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }
@@ -151,7 +158,7 @@ impl App {
     }
 
     /// Serves one connection until it closes, or until `shutdown` turns
-    /// true and the request in flight is answered. `_open` is the
+    /// true and the request in flight, if any, is answered. `_open` is the
     /// connection's place under [`ClientLimits::max_connections`], given
     /// back when the connection is closed.
     async fn serve_connection(
@@ -160,10 +167,21 @@ impl App {
         mut shutdown: watch::Receiver<bool>,
         _open: OwnedSemaphorePermit,
     ) {
+        let in_flight = Arc::new(AtomicUsize::new(0));
         let header_timeout = self.clients.header_timeout;
-        let service = service_fn(move |request| {
-            let app = self.clone();
-            async move { anyhow::Ok(app.handle(request).await) }
+        let service = service_fn({
+            let in_flight = Arc::clone(&in_flight);
+            move |request| {
+                let app = self.clone();
+                let counted = InFlight::new(&in_flight);
+                async move {
+                    let response = app.handle(request).await;
+                    anyhow::Ok(response.map(|body| CountedBody {
+                        body,
+                        _in_flight: counted,
+                    }))
+                }
+            }
         });
         // The head timer starts with the connection and, in hyper 1.12
         // (`State::idle` in src/proto/h1/conn.rs), again whenever a
@@ -179,8 +197,13 @@ impl App {
             _ = connection.as_mut() => {}
             // The only change ever sent is the stop.
             _ = shutdown.changed() => {
-                connection.as_mut().graceful_shutdown();
-                let _ = connection.await;
+                // Without a complete request head there is nothing to
+                // finish; hyper's graceful shutdown would wait for the rest
+                // of the head. Dropping the connection closes it now.
+                if in_flight.load(Ordering::Relaxed) > 0 {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
             }
         }
     }
@@ -283,6 +306,50 @@ impl App {
     }
 }
 
+/// Counts a request of a connection as in flight while it lives: from the
+/// complete head until hyper drops the response body, sent or not.
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn new(count: &Arc<AtomicUsize>) -> InFlight {
+        count.fetch_add(1, Ordering::Relaxed);
+        InFlight(Arc::clone(count))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A response body that keeps its request counted in flight.
+struct CountedBody {
+    body: HyperOutgoingBody,
+    _in_flight: InFlight,
+}
+
+impl Body for CountedBody {
+    type Data = Bytes;
+    type Error = <HyperOutgoingBody as Body>::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        // Both fields are Unpin, so is the body.
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
 /// A guest's store and its slot. The store is dropped first (fields drop in
 /// order), so the pooling allocator has its instance back before another
 /// request may take the slot, however the task ends.
@@ -343,7 +410,8 @@ fn pooling(limits: &Limits) -> PoolingAllocationConfig {
 }
 
 /// Binds `addr`, prints the address it serves, and serves `app` until
-/// SIGINT or SIGTERM; then stops accepting and waits for open requests.
+/// SIGINT or SIGTERM; then stops accepting, closes the connections without a
+/// request in flight, and waits for the others at most the shutdown grace.
 pub async fn run(app: App, addr: SocketAddr) -> io::Result<()> {
     let clients = app.clients;
     let room = connections_within_file_limit()?;
@@ -391,11 +459,23 @@ pub async fn run(app: App, addr: SocketAddr) -> io::Result<()> {
     }
     drop(listener);
     eprintln!(
-        "Shutting down: finishing {} open connections",
-        connections.len()
+        "Shutting down: closing connections without a request in flight, finishing the others \
+         for at most {:?}",
+        clients.shutdown_grace
     );
     stop.send_replace(true);
-    while connections.join_next().await.is_some() {}
+    let drained = tokio::time::timeout(clients.shutdown_grace, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        eprintln!(
+            "warning: {} connections still busy after {:?}: closed",
+            connections.len(),
+            clients.shutdown_grace
+        );
+        connections.shutdown().await;
+    }
     Ok(())
 }
 

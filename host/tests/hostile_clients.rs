@@ -1,15 +1,17 @@
 //! The server against hostile clients: half-sent request heads by the
-//! hundred under a small file limit, and idle keep-alive connections.
+//! hundred under a small file limit, idle keep-alive connections, and a
+//! shutdown while clients hold connections open.
 
 use std::io::{BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use pi_digits_testkit::{free_loopback_addr, is_serving};
+use pi_digits_testkit::{Reference, free_loopback_addr, is_serving};
+use sha2::{Digest as _, Sha256};
 use tempfile::NamedTempFile;
 
 /// A request head cut short: the blank line that ends it never comes.
@@ -68,6 +70,26 @@ impl Running {
     /// What the server wrote to stderr so far.
     fn log(&self) -> String {
         std::fs::read_to_string(self.log.path()).unwrap()
+    }
+
+    fn terminate(&self) {
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) on our own child, not yet reaped.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    }
+
+    /// The exit status, if the process ends within `patience`.
+    fn wait(&mut self, patience: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + patience;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 }
 
@@ -268,4 +290,88 @@ fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
         held >= Duration::from_millis(500) && held <= Duration::from_secs(2),
         "closed after {held:?} idle, not after the header timeout of 1 s"
     );
+}
+
+#[test]
+fn sigterm_closes_half_sent_heads_at_once_and_answers_the_request_in_flight() {
+    // A head deadline far off: only the shutdown may close them.
+    let mut server = Running::start(&["--header-timeout", "60", "--shutdown-grace", "20"], None);
+    let mut held: Vec<TcpStream> = (0..50).map(|_| half_sent(server.addr).unwrap()).collect();
+    let url = server.url("/api/digits?n=1000000&format=text");
+    let in_flight = std::thread::spawn(move || {
+        let answer = ureq::get(&url)
+            .call()
+            .map(|response| response.into_string());
+        (answer, Instant::now())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    server.terminate();
+
+    for stream in &mut held {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let mut buffer = [0; 64];
+        let end = stream.read(&mut buffer);
+        assert!(
+            matches!(end, Ok(0)),
+            "a half-sent connection is still open {:?} after SIGTERM: {end:?}",
+            signalled.elapsed()
+        );
+    }
+    let all_closed = Instant::now();
+    let (answer, answered) = in_flight.join().unwrap();
+    let digits = answer.unwrap().unwrap();
+    assert_eq!(
+        hex::encode(Sha256::digest(&digits)),
+        Reference::load().sha256(1_000_000).unwrap(),
+        "not the first 1,000,000 digits"
+    );
+    assert!(
+        answered > all_closed,
+        "the request was answered before the half-sent heads were closed: no request in flight"
+    );
+    let exit = server.wait(Duration::from_secs(20)).expect("still running");
+    assert!(exit.success(), "{exit}");
+    let after_answer = answered.elapsed();
+    assert!(
+        after_answer < Duration::from_secs(1),
+        "exited {after_answer:?} after the last answer"
+    );
+}
+
+#[test]
+fn shutdown_ends_within_its_grace_whatever_clients_do() {
+    let mut server = Running::start(
+        &[
+            "--shutdown-grace",
+            "1",
+            "--max-digits",
+            "10000000",
+            "--timeout",
+            "120",
+        ],
+        None,
+    );
+    let held: Vec<TcpStream> = (0..50).map(|_| half_sent(server.addr).unwrap()).collect();
+    // Ten million digits take tens of seconds, far past the grace.
+    let url = server.url("/api/digits?n=10000000");
+    let in_flight = std::thread::spawn(move || ureq::get(&url).call().is_ok());
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    server.terminate();
+    let exit = server.wait(Duration::from_secs(5));
+    let took = signalled.elapsed();
+    assert!(
+        exit.is_some(),
+        "still running {took:?} after SIGTERM, grace 1 s"
+    );
+    assert!(
+        took < Duration::from_secs(2),
+        "exited {took:?} after SIGTERM, grace 1 s"
+    );
+    assert!(!in_flight.join().unwrap(), "the request was cut off");
+    assert!(server.log().contains("still busy"), "{}", server.log());
+    drop(held);
 }
