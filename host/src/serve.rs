@@ -14,8 +14,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt as _, Full};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt as _, Empty, Full, Limited};
 use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{CONNECTION, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioTimer;
@@ -28,8 +30,9 @@ use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig, Stor
 use wasmtime_wasi_http::WasiHttpView as _;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
-use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+use wasmtime_wasi_http::p2::hyper_request_error;
 use wasmtime_wasi_http::p2::types::{HostIncomingRequest, HostResponseOutparam};
 
 use crate::limits::{self, Failure, Limits};
@@ -53,6 +56,16 @@ const ACCEPT_REPORT_INTERVAL: Duration = Duration::from_secs(10);
 /// streams, the listener, the runtime's epoll and wakers, the signal pipe
 /// (a dozen in all, measured) and room for more.
 const RESERVED_FILES: usize = 32;
+
+/// The most bytes of a request body an app is given: no route of our app
+/// takes a body, and a foreign app's is cut off here. Reading stops there
+/// too, but for what hyper has read ahead (see [`READ_BUFFER`]).
+const MAX_BODY: usize = 64 * 1024;
+
+/// The most hyper buffers of a connection's input: a request head must fit
+/// (past it, 431), and a body is read at most about two buffers past
+/// [`MAX_BODY`]. Hyper's default, some 400 KiB, read far ahead.
+const READ_BUFFER: usize = 16 * 1024;
 
 /// How the server bounds its clients, so that slow, idle or many of them
 /// cannot lock others out, nor hold a shutdown hostage.
@@ -110,7 +123,7 @@ pub struct App {
     clients: ClientLimits,
     slots: Arc<Semaphore>,
     /// Whether the app is built on our HTTP component, whose query grammar
-    /// the server may read (see [`App::handle`]).
+    /// the server may read (see [`App::answer`]).
     ours: bool,
 }
 
@@ -190,6 +203,7 @@ impl App {
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(header_timeout)
+            .max_buf_size(READ_BUFFER)
             .serve_connection(TokioIo::new(stream), service);
         tokio::pin!(connection);
         // A client that goes away mid-request is not our error.
@@ -208,12 +222,47 @@ impl App {
         }
     }
 
-    /// Answers one request: refused before any work if it needs too many
-    /// digits; a guest stopped by a limit becomes a 503, any other guest
-    /// failure a 500, each with a JSON body.
+    /// Answers one request without reading more than [`MAX_BODY`] bytes of
+    /// its body: a longer declared body is refused unread (413); our app,
+    /// which reads none, is given none; a foreign app's is cut off.
     async fn handle(
         &self,
         request: hyper::Request<Incoming>,
+    ) -> hyper::Response<HyperOutgoingBody> {
+        if request.body().size_hint().lower() > MAX_BODY as u64 {
+            let message = format!(
+                "the request body is longer than {MAX_BODY} bytes, the most this server accepts"
+            );
+            let mut response = to_hyper(ApiError::new(413, "body-too-large", message).reply());
+            close_after(&mut response);
+            return response;
+        }
+        let (parts, body) = request.into_parts();
+        if self.ours {
+            // Unread, an upload leaves the connection unfit for another
+            // request (hyper closes its reading side): the client is told.
+            let unread = !body.is_end_stream();
+            drop(body);
+            let empty = Empty::new().map_err(|never| match never {}).boxed_unsync();
+            let mut response = self.answer(hyper::Request::from_parts(parts, empty)).await;
+            if unread {
+                close_after(&mut response);
+            }
+            response
+        } else {
+            let capped = Limited::new(body, MAX_BODY)
+                .map_err(body_error)
+                .boxed_unsync();
+            self.answer(hyper::Request::from_parts(parts, capped)).await
+        }
+    }
+
+    /// Answers one request: refused before any work if it needs too many
+    /// digits; a guest stopped by a limit becomes a 503, any other guest
+    /// failure a 500, each with a JSON body.
+    async fn answer(
+        &self,
+        request: hyper::Request<GuestBody>,
     ) -> hyper::Response<HyperOutgoingBody> {
         // The app refuses oversized requests itself (it reads our limit from
         // its environment), but only once it has an instance: under load, a
@@ -261,7 +310,7 @@ impl App {
     /// after the response head, while the guest streams the body, too.
     async fn call_guest(
         &self,
-        request: hyper::Request<Incoming>,
+        request: hyper::Request<GuestBody>,
         slot: OwnedSemaphorePermit,
     ) -> Result<hyper::Response<HyperOutgoingBody>, (Failure, anyhow::Error)> {
         let other = |error: wasmtime::Error| (Failure::Other, anyhow::Error::from(error));
@@ -304,6 +353,26 @@ impl App {
             },
         }
     }
+}
+
+/// A request body as the guest gets it.
+type GuestBody = UnsyncBoxBody<Bytes, ErrorCode>;
+
+/// What the guest is told when the body it reads fails: cut off at
+/// [`MAX_BODY`], or hyper's error (the client went away).
+fn body_error(error: Box<dyn std::error::Error + Send + Sync>) -> ErrorCode {
+    match error.downcast::<hyper::Error>() {
+        Ok(error) => hyper_request_error(*error),
+        // `Limited`'s only error of its own.
+        Err(_) => ErrorCode::HttpRequestBodySize(Some(MAX_BODY as u64)),
+    }
+}
+
+/// Marks a response as the connection's last.
+fn close_after(response: &mut hyper::Response<HyperOutgoingBody>) {
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
 }
 
 /// Counts a request of a connection as in flight while it lives: from the

@@ -1,9 +1,11 @@
 //! The server against hostile clients: half-sent request heads by the
-//! hundred under a small file limit, idle keep-alive connections, and a
-//! shutdown while clients hold connections open.
+//! hundred under a small file limit, idle keep-alive connections, a
+//! shutdown while clients hold connections open, and uploads to routes that
+//! take no body.
 
 use std::io::{BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -16,6 +18,9 @@ use tempfile::NamedTempFile;
 
 /// A request head cut short: the blank line that ends it never comes.
 const HALF_SENT: &[u8] = b"GET /api/digits?n=10 HTTP/1.1\r\nHost: localhost\r\n";
+
+/// The server's bound on request bodies (`serve::MAX_BODY`).
+const MAX_BODY: u64 = 64 * 1024;
 
 /// A `pi-digits serve` process, its stderr in a file; SIGKILLed if a test
 /// fails before it ends.
@@ -32,6 +37,32 @@ impl Running {
         let ulimit = files.map_or_else(String::new, |files| format!("ulimit -n {files} && "));
         let script = format!(r#"{ulimit}exec "$0" "$@""#);
         Running::spawn(&["sh", "-c", &script], settings)
+    }
+
+    /// Starts `pi-digits serve SETTINGS` under strace, which writes every
+    /// successful recvfrom(2), the call that reads a socket, to `trace`.
+    fn traced(settings: &[&str], trace: &Path) -> Running {
+        let trace = trace.to_str().unwrap();
+        Running::spawn(
+            &[
+                "strace",
+                "-f",
+                "-qq",
+                "--seccomp-bpf",
+                "-e",
+                "trace=recvfrom",
+                "-e",
+                "signal=none",
+                "-e",
+                "status=successful",
+                "-s",
+                "0",
+                "-o",
+                trace,
+                "--",
+            ],
+            settings,
+        )
     }
 
     /// Runs `WRAPPER… pi-digits serve SETTINGS --addr …`.
@@ -215,6 +246,10 @@ impl Response {
             .find(|(found, _)| found == name)
             .map(|(_, value)| value.as_str())
     }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
 }
 
 /// GET on a connection of its own: a kept-alive one would not queue
@@ -374,4 +409,133 @@ fn shutdown_ends_within_its_grace_whatever_clients_do() {
     assert!(!in_flight.join().unwrap(), "the request was cut off");
     assert!(server.log().contains("still busy"), "{}", server.log());
     drop(held);
+}
+
+/// Bytes read from sockets, by the recvfrom(2) calls in an strace log past
+/// its first `from` bytes.
+fn bytes_received(trace: &Path, from: usize) -> u64 {
+    let trace = std::fs::read_to_string(trace).unwrap();
+    trace[from..]
+        .lines()
+        .filter(|line| line.contains("recvfrom"))
+        .filter_map(|line| line.rsplit_once(" = "))
+        .map(|(_, count)| count.trim().parse::<u64>().unwrap())
+        .sum()
+}
+
+/// Sends `head` and then up to 200 MB of body (in chunked encoding if
+/// `chunked`), reading the response meanwhile; the response and how much
+/// of the body the client got to send.
+fn upload(addr: SocketAddr, head: &str, chunked: bool) -> (std::io::Result<Response>, u64) {
+    let stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let head = head.to_owned();
+    let sender = std::thread::spawn(move || {
+        let chunk = vec![b'0'; 64 * 1024];
+        let mut framed = Vec::new();
+        if chunked {
+            framed.extend(format!("{:x}\r\n", chunk.len()).bytes());
+            framed.extend(&chunk);
+            framed.extend(b"\r\n");
+        } else {
+            framed.extend(&chunk);
+        }
+        let mut sent = 0;
+        if writer.write_all(head.as_bytes()).is_err() {
+            return sent;
+        }
+        while sent < 200 << 20 && writer.write_all(&framed).is_ok() {
+            sent += chunk.len() as u64;
+        }
+        sent
+    });
+    let response = Response::read(&mut BufReader::new(stream));
+    (response, sender.join().unwrap())
+}
+
+#[test]
+fn an_upload_nobody_asked_for_is_cut_off_at_the_body_bound() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        eprintln!("skipped: counting the bytes the server reads needs strace (Debian's strace)");
+        return;
+    }
+    let length = 200 << 20;
+    let declared = format!(
+        "GET /api/digits?n=10 HTTP/1.1\r\nHost: localhost\r\nContent-Length: {length}\r\n\r\n"
+    );
+    let chunked =
+        "GET /api/digits?n=10 HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let app = NamedTempFile::new().unwrap();
+    let written = Command::new(env!("CARGO_BIN_EXE_pi-digits"))
+        .arg("write-app")
+        .arg(app.path())
+        .status()
+        .unwrap();
+    assert!(written.success());
+    let ours_trace = NamedTempFile::new().unwrap();
+    let ours = Running::traced(&[], ours_trace.path());
+    // The same app, but served as any wasi:http app: its body is its own.
+    let foreign_trace = NamedTempFile::new().unwrap();
+    let foreign = Running::traced(
+        &["--app", app.path().to_str().unwrap()],
+        foreign_trace.path(),
+    );
+
+    for (server, trace, head, chunked, case) in [
+        (
+            &ours,
+            &ours_trace,
+            declared.as_str(),
+            false,
+            "ours, declared length",
+        ),
+        (&ours, &ours_trace, chunked, true, "ours, chunked"),
+        (
+            &foreign,
+            &foreign_trace,
+            declared.as_str(),
+            false,
+            "foreign, declared length",
+        ),
+        (&foreign, &foreign_trace, chunked, true, "foreign, chunked"),
+    ] {
+        std::thread::sleep(Duration::from_millis(300));
+        let from = std::fs::metadata(trace.path()).unwrap().len() as usize;
+        let (response, sent) = upload(server.addr, head, chunked);
+        std::thread::sleep(Duration::from_millis(300));
+        let read = bytes_received(trace.path(), from);
+        // A foreign app reads its body, up to the bound, and hyper reads
+        // ahead of it: a 16 KiB buffer or two past the bound (98,391 bytes
+        // read, measured).
+        let bound = if server.addr == ours.addr {
+            MAX_BODY
+        } else {
+            2 * MAX_BODY
+        };
+        assert!(
+            read <= bound,
+            "{case}: the server read {read} bytes of a {length}-byte upload"
+        );
+        assert!(sent < length, "{case}: the whole upload was sent");
+        let response = response.unwrap_or_else(|error| panic!("{case}: no answer: {error}"));
+        if !chunked {
+            assert_eq!(
+                (response.status, response.json()["error"].as_str()),
+                (413, Some("body-too-large")),
+                "{case}"
+            );
+            assert_eq!(response.header("connection"), Some("close"), "{case}");
+        } else if server.addr == ours.addr {
+            // Our app takes no body: the request is answered as without one.
+            assert_eq!(response.status, 200, "{case}");
+            assert_eq!(response.json()["digits"], "3141592653", "{case}");
+            assert_eq!(response.header("connection"), Some("close"), "{case}");
+        }
+    }
 }
