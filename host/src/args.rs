@@ -1,13 +1,19 @@
 //! The command line: flags, commands, and the [`Options`] they give.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use pi_digits_host::oci::{ComponentSource, OciReference};
+use pi_digits_host::serve::ClientLimits;
 use pi_digits_host::{Limits, Options};
+
+/// The longest any flag's seconds may be: about 31 years, so that a
+/// deadline computed from it never overflows the clock.
+const MAX_SECONDS: f64 = 1e9;
 
 /// The digits of π and how often each digit occurs among them, computed
 /// by a WebAssembly component (pi:digits/pi) on wasmtime.
@@ -58,6 +64,37 @@ pub struct Cli {
         default_value_t = 1024
     )]
     pub max_memory: usize,
+
+    /// serve: close a connection whose request head is not complete this
+    /// many seconds after it opened, or after its last response (an idle
+    /// keep-alive connection) [default: 10].
+    #[arg(
+        long,
+        global = true,
+        env = "PI_DIGITS_HEADER_TIMEOUT",
+        value_name = "SECONDS"
+    )]
+    pub header_timeout: Option<f64>,
+
+    /// serve: hold at most this many connections open; more wait to be
+    /// accepted [default: the open-file limit, ulimit -n, less a reserve].
+    #[arg(
+        long,
+        global = true,
+        env = "PI_DIGITS_MAX_CONNECTIONS",
+        value_name = "N"
+    )]
+    pub max_connections: Option<NonZeroUsize>,
+
+    /// serve: on SIGINT or SIGTERM, close idle connections and wait at most
+    /// this many seconds for the requests in flight [default: 10].
+    #[arg(
+        long,
+        global = true,
+        env = "PI_DIGITS_SHUTDOWN_GRACE",
+        value_name = "SECONDS"
+    )]
+    pub shutdown_grace: Option<f64>,
 
     /// Cache compiled components, and components pulled from registries,
     /// here [default: ~/.cache/pi-digits; "none" for no cache].
@@ -148,13 +185,8 @@ pub fn options(cli: &Cli, serving: bool) -> anyhow::Result<Options> {
     } else {
         (defaults.max_digits, defaults.timeout)
     };
-    let timeout = match cli.timeout {
-        Some(seconds) => Duration::try_from_secs_f64(seconds)
-            .ok()
-            .filter(|timeout| !timeout.is_zero())
-            .context("--timeout must be a positive number of seconds")?,
-        None => timeout,
-    };
+    let timeout = seconds(cli.timeout, "--timeout")?.unwrap_or(timeout);
+    let clients = ClientLimits::default();
     let cache_dir = match &cli.cache_dir {
         Some(dir) if dir.as_os_str() == "none" => None,
         Some(dir) => Some(dir.clone()),
@@ -167,5 +199,27 @@ pub fn options(cli: &Cli, serving: bool) -> anyhow::Result<Options> {
             max_memory: cli.max_memory.saturating_mul(1 << 20),
         },
         cache_dir,
+        clients: ClientLimits {
+            header_timeout: seconds(cli.header_timeout, "--header-timeout")?
+                .unwrap_or(clients.header_timeout),
+            max_connections: cli.max_connections,
+            shutdown_grace: seconds(cli.shutdown_grace, "--shutdown-grace")?
+                .unwrap_or(clients.shutdown_grace),
+        },
     })
+}
+
+/// A flag's seconds as a duration: positive, and at most [`MAX_SECONDS`].
+fn seconds(value: Option<f64>, flag: &str) -> anyhow::Result<Option<Duration>> {
+    value
+        .map(|seconds| {
+            Some(seconds)
+                .filter(|seconds| *seconds <= MAX_SECONDS)
+                .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+                .filter(|duration| !duration.is_zero())
+                .with_context(|| {
+                    format!("{flag} must be a positive number of seconds, at most {MAX_SECONDS}")
+                })
+        })
+        .transpose()
 }

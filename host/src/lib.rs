@@ -49,14 +49,17 @@ use bindings::{Calculator, CalculatorPre};
 /// The component built from this workspace (`artifacts/`), embedded.
 pub const EMBEDDED_COMPONENT: &[u8] = pi_digits_artifacts::PI_COMPONENT;
 
-/// How a [`Runtime`] is set up; by default, the default [`Limits`] and no
-/// cache.
+/// How a [`Runtime`], or a served app, is set up; by default, the default
+/// [`Limits`] (and client limits) and no cache.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Bounds on every call.
     pub limits: Limits,
     /// Where compiled components are cached; `None` compiles every time.
     pub cache_dir: Option<PathBuf>,
+    /// Bounds on the clients of a served app.
+    #[cfg(feature = "serve")]
+    pub clients: serve::ClientLimits,
 }
 
 /// Why a component (or an HTTP app) could not be set up to run.

@@ -80,6 +80,7 @@ fn limited(limits: Limits) -> Runtime {
     Runtime::embedded(&Options {
         limits,
         cache_dir: None,
+        ..Options::default()
     })
     .unwrap()
 }
