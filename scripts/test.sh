@@ -15,11 +15,14 @@ chmod +x "$wasmtime_dir/wasmtime"
 export WASMTIME="$wasmtime_dir/wasmtime"
 "$WASMTIME" --version
 
-# From Debian: chromium for the browser tests, and docker-registry (the CNCF
-# Distribution registry) for a real OCI registry on loopback (host/tests/oci.rs).
+# From Debian: chromium for the browser tests, docker-registry (the CNCF
+# Distribution registry) for a real OCI registry on loopback (host/tests/oci.rs),
+# and strace.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+# strace counts the bytes the server reads of an upload (host/tests/hostile_clients.rs).
+command -v strace >/dev/null || missing+=(strace)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=$( [ "$(id -u)" -eq 0 ] || echo sudo )
   $sudo apt-get update -qq

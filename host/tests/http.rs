@@ -103,9 +103,11 @@ fn suite(base: &str) -> Vec<Answer> {
         assert_eq!(get(asset).status, 200, "{asset}");
     }
 
-    // The page's in-browser mode: the worker, its WASI shim, and the pi
-    // component transpiled to an ES module with the core wasm it loads.
-    for file in ["worker.js", "wasi.js", "pi_digits.js"] {
+    // The page's in-browser mode: the worker and the pi component
+    // transpiled to an ES module with the core wasm it loads. The component
+    // imports nothing, so there is no WASI shim.
+    assert_eq!(get("/browser/wasi.js").status, 404);
+    for file in ["worker.js", "pi_digits.js"] {
         let answer = get(&format!("/browser/{file}"));
         assert_eq!(
             (answer.status, answer.content_type.as_str()),
