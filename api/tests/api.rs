@@ -143,14 +143,14 @@ fn the_page_and_its_assets_are_served() {
     }
     // The in-browser mode's own files; native builds have no transpiled
     // component (host/tests/http.rs checks the built ones).
-    for path in ["/browser/worker.js"] {
-        let reply = get(path);
-        assert_eq!(reply.status, 200, "{path}");
-        assert_eq!(
-            header(&reply, "content-type"),
-            "text/javascript; charset=utf-8"
-        );
-    }
+    let reply = get("/browser/worker.js");
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        header(&reply, "content-type"),
+        "text/javascript; charset=utf-8"
+    );
+    // The component imports nothing: no WASI shim to serve.
+    assert_eq!(get("/browser/wasi.js").status, 404);
     assert_eq!(get("/browser/").status, 404);
     assert_eq!(get("/browser/../app.js").status, 404);
     let page = String::from_utf8(get("/").body).unwrap();
