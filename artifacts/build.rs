@@ -25,7 +25,9 @@ fn main() {
         println!("cargo:rerun-if-changed={}", workspace.join(input).display());
     }
 
-    build_wasm(workspace, &target_dir, "pi-digits", &[]);
+    // The component's build script reads it (component/build.rs).
+    println!("cargo:rerun-if-env-changed=PI_DIGITS_SNAPSHOT_DIGITS");
+    build_wasm(workspace, &target_dir, "release", "pi-digits", &[]);
     let pi = wasm_dir.join("pi_digits.wasm");
     rerun_if_inputs_change(&wasm_dir.join("pi_digits.d"));
     println!("cargo:rustc-env=PI_DIGITS_WASM={}", pi.display());
@@ -42,19 +44,41 @@ mod http {
     use flate2::Compression;
     use flate2::write::GzEncoder;
 
-    use super::{build_wasm, read, rerun_if_inputs_change, write_if_changed};
+    use super::{TARGET, build_wasm, read, rerun_if_inputs_change, write_if_changed};
+
+    /// The snapshot of the pi component the page runs in the browser, unless
+    /// `PI_DIGITS_BROWSER_SNAPSHOT_DIGITS` says otherwise: every visitor
+    /// downloads it, so it holds a tenth of the server's million (50 KB).
+    const BROWSER_SNAPSHOT_DIGITS: &str = "100000";
 
     /// Builds the HTTP component around the browser files, and the app.
     pub(super) fn build(workspace: &Path, target_dir: &Path, wasm_dir: &Path, pi: &Path) {
         // The HTTP component serves the pi component transpiled to JavaScript,
-        // for the page's in-browser mode, so the transpile comes first.
-        let browser_dir = wasm_dir.join("browser");
-        transpile_for_browser(&read(pi), &browser_dir);
+        // for the page's in-browser mode, so the transpile comes first. It is
+        // a build of its own (the `browser` profile), with a smaller snapshot.
+        println!("cargo:rerun-if-env-changed=PI_DIGITS_BROWSER_SNAPSHOT_DIGITS");
+        let snapshot = std::env::var("PI_DIGITS_BROWSER_SNAPSHOT_DIGITS")
+            .unwrap_or_else(|_| BROWSER_SNAPSHOT_DIGITS.to_owned());
         build_wasm(
             workspace,
             target_dir,
+            "browser",
+            "pi-digits",
+            &[("PI_DIGITS_SNAPSHOT_DIGITS", snapshot.as_ref())],
+        );
+        let browser_wasm_dir = target_dir.join(TARGET).join("browser");
+        rerun_if_inputs_change(&browser_wasm_dir.join("pi_digits.d"));
+        let browser_dir = wasm_dir.join("browser");
+        transpile_for_browser(
+            &read(&browser_wasm_dir.join("pi_digits.wasm")),
+            &browser_dir,
+        );
+        build_wasm(
+            workspace,
+            target_dir,
+            "release",
             "pi-digits-http",
-            &[("PI_DIGITS_BROWSER_DIR", &browser_dir)],
+            &[("PI_DIGITS_BROWSER_DIR", browser_dir.as_ref())],
         );
         let http = wasm_dir.join("pi_digits_http.wasm");
         rerun_if_inputs_change(&wasm_dir.join("pi_digits_http.d"));
@@ -99,14 +123,21 @@ mod http {
     }
 }
 
-/// `cargo build --release --target wasm32-wasip2 -p <package>`.
-fn build_wasm(workspace: &Path, target_dir: &Path, package: &str, envs: &[(&str, &Path)]) {
+/// `cargo build --profile <profile> --target wasm32-wasip2 -p <package>`.
+fn build_wasm(
+    workspace: &Path,
+    target_dir: &Path,
+    profile: &str,
+    package: &str,
+    envs: &[(&str, &std::ffi::OsStr)],
+) {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(workspace)
         .args([
             "build",
-            "--release",
+            "--profile",
+            profile,
             "--locked",
             "--target",
             TARGET,

@@ -50,4 +50,4 @@ cargo test --workspace --locked
 python3 -m pip install --quiet --disable-pip-version-check ./python pytest
 python3 -m pytest python/tests -q
 tests/jco/transpile.sh
-node --test tests/jco/pi.test.mjs
+node --test tests/jco/pi.test.mjs tests/jco/fresh.test.mjs

@@ -23,14 +23,14 @@ impl Pi for NativePi {
         self.0
             .borrow_mut()
             .prefix(n)
-            .map(str::to_owned)
+            .map(String::from)
             .map_err(beyond)
     }
     fn digits_window(&self, offset: u64, length: u64) -> Result<String, BeyondMaximum> {
         self.0
             .borrow_mut()
             .window(offset, length)
-            .map(str::to_owned)
+            .map(String::from)
             .map_err(beyond)
     }
     fn histogram(&self, n: u64) -> Result<Vec<u64>, BeyondMaximum> {

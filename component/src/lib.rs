@@ -13,12 +13,12 @@
 
 extern crate alloc;
 
-use alloc::borrow::ToOwned as _;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use pi_digits_math::cache::{self, DigitCache, MAX_DIGITS};
 use pi_digits_math::pi;
+use pi_digits_math::snapshot::Snapshot;
 use spin::{Mutex, MutexGuard};
 
 /// dlmalloc, the allocator std uses on wasm, as a crate.
@@ -39,11 +39,20 @@ wit_bindgen::generate!({
 
 use exports::pi::digits::pi::{Error, Guest};
 
-/// Digits computed by earlier calls on this instance. The component is
+/// The first digits of π and their running counts, written by build.rs
+/// (`PI_DIGITS_SNAPSHOT_DIGITS`, 1,000,000 unless set): data in the
+/// module's memory from the start, so a fresh instance answers inside them
+/// without computing.
+static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/snapshot.bin"));
+
+/// The snapshot, and digits computed by earlier calls on this instance. The component is
 /// single-threaded and a call never re-enters another, so the lock is never
 /// contended; it is there because a `static` must be `Sync`. A trap ends
 /// the instance, so no half-updated cache is ever seen again.
-static CACHE: Mutex<DigitCache> = Mutex::new(DigitCache::new(pi::digits));
+static CACHE: Mutex<DigitCache> = Mutex::new(DigitCache::with_snapshot(
+    pi::digits,
+    Snapshot::new(SNAPSHOT),
+));
 
 fn cache() -> MutexGuard<'static, DigitCache> {
     CACHE.lock()
@@ -65,11 +74,11 @@ impl Guest for Component {
     }
 
     fn digits(n: u64) -> Result<String, Error> {
-        Ok(cache().prefix(n)?.to_owned())
+        Ok(cache().prefix(n)?.into_owned())
     }
 
     fn digits_window(offset: u64, length: u64) -> Result<String, Error> {
-        Ok(cache().window(offset, length)?.to_owned())
+        Ok(cache().window(offset, length)?.into_owned())
     }
 
     fn histogram(n: u64) -> Result<Vec<u64>, Error> {

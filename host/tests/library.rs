@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use pi_digits_host::{CallError, Limits, Options, Runtime};
 use pi_digits_testkit::Reference;
+use sha2::{Digest, Sha256};
 
 const MAX_DIGITS: u64 = 10_000_000;
 
@@ -30,6 +31,27 @@ fn digits_and_histograms_match_the_reference() {
         session.histogram(10).unwrap(),
         [0, 2, 1, 2, 1, 2, 1, 0, 0, 1]
     );
+}
+
+#[test]
+fn a_fresh_instance_answers_a_million_digits_from_its_snapshot() {
+    let reference = Reference::load();
+    let runtime = Runtime::embedded(&Options::default()).unwrap();
+    assert_eq!(
+        runtime.session().unwrap().histogram(1_000_000).unwrap(),
+        reference.histogram(1_000_000)
+    );
+    let digits = runtime.session().unwrap().digits(1_000_000).unwrap();
+    assert_eq!(
+        hex::encode(Sha256::digest(&digits)),
+        reference.sha256(1_000_000).unwrap()
+    );
+    // Across the end of the snapshot: the computed digits continue it.
+    let mut session = runtime.session().unwrap();
+    let inside = session.digits_window(999_990, 10).unwrap();
+    let straddling = session.digits_window(999_990, 20).unwrap();
+    assert_eq!(&straddling[..10], inside);
+    assert_eq!(&straddling[..10], &digits[999_990..]);
 }
 
 #[test]
@@ -145,7 +167,8 @@ fn a_call_past_its_memory_cap_is_stopped_and_the_next_is_answered() {
         ..Limits::default()
     });
     let mut session = runtime.session().unwrap();
-    match session.digits(1_000_000) {
+    // Past the component's snapshot (10^6 digits), so they are computed.
+    match session.digits(2_000_000) {
         Err(CallError::MemoryLimitExceeded(limit)) => assert_eq!(limit, max_memory),
         other => panic!(
             "expected the memory cap, got {:?}",

@@ -1,6 +1,7 @@
 //! The arithmetic of pi-digits: the first digits of π by the Chudnovsky
 //! series, exact or not at all, and the [`cache`] of the longest prefix
-//! computed so far. Plain Rust, one algorithm a file, tested natively; the
+//! computed so far, which starts from a [`snapshot`] made at build time.
+//! Plain Rust, one algorithm a file, tested natively; the
 //! pi component (`component/`) is the WIT glue over it.
 //!
 //! `no_std` (with `alloc`) unless the `std` feature is on: the component
@@ -19,6 +20,7 @@ pub mod multiply;
 pub mod pi;
 pub mod radix;
 pub mod reciprocal;
+pub mod snapshot;
 pub mod sqrt;
 
 #[cfg(test)]

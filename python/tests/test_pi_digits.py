@@ -4,6 +4,7 @@ MPFR): no expected value here is computed by the component."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -48,6 +49,13 @@ def test_histogram(pi: Pi, n: str) -> None:
     if int(n) > 1_000_000:
         pytest.skip("10,000,000 digits: too slow here")
     assert pi.histogram(int(n)) == REFERENCE["histograms"][n]
+
+
+def test_a_fresh_instance_answers_a_million_digits_from_its_snapshot() -> None:
+    fresh = Pi()
+    assert fresh.histogram(1_000_000) == REFERENCE["histograms"]["1000000"]
+    digits = Pi().digits(1_000_000)
+    assert hashlib.sha256(digits.encode()).hexdigest() == REFERENCE["sha256"]["1000000"]
 
 
 def test_histogram_1000(pi: Pi) -> None:
