@@ -190,6 +190,7 @@ fn emit_rerun(path: &mut String) {
 
 /// Unchanged files keep their time stamps: no needless rebuild of what
 /// embeds them.
+#[cfg(feature = "http")]
 fn write_if_changed(path: &Path, bytes: &[u8]) {
     if fs::read(path).ok().as_deref() != Some(bytes) {
         fs::write(path, bytes)
@@ -197,6 +198,7 @@ fn write_if_changed(path: &Path, bytes: &[u8]) {
     }
 }
 
+#[cfg(feature = "http")]
 fn read(path: &Path) -> Vec<u8> {
     fs::read(path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()))
 }

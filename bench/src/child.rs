@@ -3,7 +3,10 @@
 //! and the time to first answer. The component child speaks the
 //! [`protocol`](crate::protocol) of the peers.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
 
 use clap::Subcommand;
 use pi_digits_host::{EMBEDDED_COMPONENT, Options, Runtime};
@@ -21,10 +24,29 @@ pub enum Child {
     /// with), compiled and instantiated before the clock starts (the
     /// first-answer measurement times those).
     #[command(hide = true)]
-    Component { n: u64 },
+    Component {
+        n: u64,
+        /// A component file instead of the embedded component.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
     /// (internal) Time to first answer: compiling, then fresh instances.
     #[command(hide = true)]
     FirstAnswer { samples: usize },
+    /// (internal) Compiling a component file, then fresh instances of it.
+    #[command(hide = true)]
+    Instantiation { samples: usize, file: PathBuf },
+}
+
+/// What `instantiation` prints (JSON on stdout).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Instantiation {
+    /// `Runtime::new()`: compiling the component, seconds (one sample).
+    pub compile: f64,
+    /// `session()` alone on the compiled component, median seconds.
+    pub instance: f64,
+    /// `session()` + `histogram(1000000)`, median seconds.
+    pub instance_histogram_million: f64,
 }
 
 /// What `first-answer` prints (JSON on stdout).
@@ -63,14 +85,27 @@ impl Child {
     /// Runs the measurement and prints its result for the parent.
     pub fn run(self) -> anyhow::Result<()> {
         match self {
-            Child::Component { n } => component(n),
+            Child::Component { n, file } => component(n, file.as_deref()),
             Child::FirstAnswer { samples } => first_answer(samples.max(1)),
+            Child::Instantiation { samples, file } => instantiation(samples.max(1), &file),
         }
     }
 }
 
-fn component(n: u64) -> anyhow::Result<()> {
-    let runtime = Runtime::embedded(&Options::default())?;
+/// The embedded component, or the one in `file`, compiled.
+fn runtime(file: Option<&Path>) -> anyhow::Result<Runtime> {
+    Ok(match file {
+        Some(file) => {
+            let wasm =
+                std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+            Runtime::new(&wasm, &Options::default())?
+        }
+        None => Runtime::embedded(&Options::default())?,
+    })
+}
+
+fn component(n: u64, file: Option<&Path>) -> anyhow::Result<()> {
+    let runtime = runtime(file)?;
     let mut session = runtime.session()?;
     let start = Instant::now();
     let digits = session.digits(n)?;
@@ -114,6 +149,27 @@ fn first_answer(samples: usize) -> anyhow::Result<()> {
         instance_histogram1000,
         cold,
         samples,
+    };
+    println!("{}", serde_json::to_string(&answer)?);
+    Ok(())
+}
+
+fn instantiation(samples: usize, file: &Path) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let runtime = runtime(Some(file))?;
+    let compile = start.elapsed().as_secs_f64();
+    let instance = median_of(samples, || {
+        runtime.session()?;
+        Ok(())
+    })?;
+    let instance_histogram_million = median_of(samples, || {
+        runtime.session()?.histogram(1_000_000)?;
+        Ok(())
+    })?;
+    let answer = Instantiation {
+        compile,
+        instance,
+        instance_histogram_million,
     };
     println!("{}", serde_json::to_string(&answer)?);
     Ok(())

@@ -9,6 +9,7 @@
 //! `docs/benchmarks.svg`.
 
 mod child;
+mod compare;
 mod implementation;
 mod machine;
 mod measure;
@@ -88,6 +89,11 @@ struct Cli {
     /// Samples for the time to first answer.
     #[arg(long, default_value_t = 20)]
     first_answer_samples: usize,
+    /// Compares pi component files instead, LABEL=PATH each (two or more,
+    /// comma-separated): size, instantiation, and the sizes with peak
+    /// memory; writes components.md beside benchmarks.md.
+    #[arg(long, value_delimiter = ',')]
+    compare: Vec<compare::Candidate>,
     #[command(subcommand)]
     child: Option<child::Child>,
 }
@@ -130,6 +136,17 @@ fn main() -> anyhow::Result<()> {
     };
     let machine = Machine::probe(&settings);
     eprintln!("{}", machine.summary());
+    if !cli.compare.is_empty() {
+        let report = compare::compare(&cli.compare, &sizes, &settings, cli.first_answer_samples)?;
+        let path = output.join("components.md");
+        let text = format!(
+            "# Components side by side\n\nWritten by `cargo run -p pi-digits-bench -- --compare ...`; {}\n\n{report}",
+            machine.summary()
+        );
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!("{report}");
+        return Ok(());
+    }
     let peers = Peers::build(&implementations)?;
     let first_answer = measure::first_answer(cli.first_answer_samples, &settings)?;
     eprintln!("{}", first_answer.summary());
