@@ -169,15 +169,34 @@ fn cpu_seconds(pid: u32) -> f64 {
     ticks / 100.0
 }
 
+/// Clients that give up on ten million digits (minutes of work under the
+/// 120 s deadline): the server is seen computing while they wait, and
+/// seen idle once they have hung up; it then answers the next request.
 #[test]
 fn a_client_that_hangs_up_stops_its_computation() {
     let server = serve(&["--max-digits", "10000000", "--timeout", "120"]);
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_millis(500))
+    let impatient = ureq::AgentBuilder::new()
+        .timeout(Duration::from_millis(1_500))
         .build();
-    for _ in 0..2 {
-        let url = format!("{}/api/digits?n=10000000", server.base_url);
-        assert!(agent.get(&url).call().is_err(), "the client gives up");
+    let url = format!("{}/api/digits?n=10000000", server.base_url);
+    for client in 0..2 {
+        let before = cpu_seconds(server.pid());
+        match impatient.get(&url).call() {
+            Err(ureq::Error::Transport(error)) => assert!(
+                error.to_string().contains("timed out"),
+                "client {client} should have timed out waiting: {error}"
+            ),
+            Err(ureq::Error::Status(status, _)) => {
+                panic!("client {client} got a {status}, not a computation")
+            }
+            Ok(response) => panic!("client {client} got an answer: {}", response.status()),
+        }
+        let computing = cpu_seconds(server.pid()) - before;
+        assert!(
+            computing > 0.3,
+            "the server used only {computing} CPU seconds while client {client} waited: \
+             it was not computing"
+        );
     }
     std::thread::sleep(Duration::from_secs(1));
     let before = cpu_seconds(server.pid());
@@ -187,6 +206,8 @@ fn a_client_that_hangs_up_stops_its_computation() {
         spent < 0.5,
         "the server computed on for {spent} CPU seconds after the clients left"
     );
+    let (status, body) = get(&format!("{}/api/digits?n=10", server.base_url));
+    assert_eq!((status, body["digits"].as_str()), (200, Some("3141592653")));
 }
 
 /// More clients than instance slots, each answer a body the guest streams
