@@ -30,24 +30,88 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 npm ci --no-audit --no-fund
 
-# The committed reference digits must be what mpmath and MPFR compute.
-python3 testkit/reference/make_fixture.py --check
+# Each leg of the tests runs whatever the others did, and ends up in the
+# summary printed last: what ran and passed, what failed, what was skipped
+# and why. A skipped test is never counted as passed.
+passed=() failed=() skipped=()
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 
-# spin.toml's build command, where Spin is installed (it is on no registry
-# here: see docs/deploy.md); host/tests then serve the app with `spin up`.
-# It builds only wasm (artifacts/), the same files the tests use.
+# leg NAME COMMAND...: runs one leg and records how it went.
+leg() {
+  local name=$1
+  shift
+  echo "=== $name"
+  if "$@"; then passed+=("$name"); else failed+=("$name"); fi
+}
+
+# skip WHAT WHY: records what was not run, and says so now too.
+skip() {
+  echo "=== skipped: $1 — $2"
+  skipped+=("$1 — $2")
+}
+
+# The committed reference digits must be what mpmath and MPFR compute.
+leg "reference fixture (mpmath, MPFR)" python3 testkit/reference/make_fixture.py --check
+
+# spin.toml's build command, and the Spin tests (#[ignore]d: cargo test runs
+# them only with --include-ignored), where Spin is installed (it is on no
+# registry here: see docs/deploy.md). `spin build` builds only wasm
+# (artifacts/), the same files the tests use.
+cargo_args=()
 if command -v spin >/dev/null; then
-  spin build
+  leg "spin build" spin build
+  cargo_args=(--include-ignored)
 else
-  echo "skipped: spin build (no spin on PATH)"
+  skip "spin build" "no \`spin\` on PATH"
 fi
 
-cargo test --workspace --locked
+cargo_tests() {
+  cargo test --workspace --locked -- "${cargo_args[@]}" 2>&1 | tee "$logs/cargo"
+}
+leg "cargo test" cargo_tests
+# libtest's own counts, summed over the test binaries, and every test it
+# ignored, with the binary it is in and libtest's reason.
+read -r cargo_passed cargo_failed cargo_ignored < <(awk '
+  /^test result:/ { p += $4; f += $6; i += $8 }
+  END { print p + 0, f + 0, i + 0 }' "$logs/cargo")
+while IFS= read -r test; do
+  skipped+=("cargo test $test")
+done < <(awk '
+  /^ *Running / { binary = $2; sub(/.*\//, "", binary); sub(/\.rs$/, "", binary) }
+  /^test .* \.\.\. ignored/ {
+    name = $2; reason = $0; sub(/.*\.\.\. ignored,? ?/, "", reason)
+    print binary "::" name " — " (reason == "" ? "ignored" : reason)
+  }' "$logs/cargo")
 
 # The Python package (wasmtime-py) and the jco-transpiled ES module, each
 # checked against the reference digits.
 # Installed as a new user would: pip builds the component (python/hatch_build.py).
-python3 -m pip install --quiet --disable-pip-version-check ./python pytest
-python3 -m pytest python/tests -q
-tests/jco/transpile.sh
-node --test tests/jco/pi.test.mjs tests/jco/fresh.test.mjs
+python_tests() {
+  python3 -m pip install --quiet --disable-pip-version-check ./python pytest &&
+    python3 -m pytest python/tests -q -rs 2>&1 | tee "$logs/pytest"
+}
+leg "pytest" python_tests
+while IFS= read -r line; do
+  skipped+=("pytest $line")
+done < <(sed -n 's/^SKIPPED \[[0-9]*\] //p' "$logs/pytest")
+
+jco_tests() {
+  # The usual report on the terminal, TAP in a file for the summary.
+  tests/jco/transpile.sh && node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$logs/jco" tests/jco/pi.test.mjs tests/jco/fresh.test.mjs
+}
+leg "jco" jco_tests
+while IFS= read -r line; do
+  skipped+=("jco $line")
+done < <(sed -n 's/^ok [0-9]* - \(.*\) # SKIP \(.*\)/\1 — \2/p' "$logs/jco")
+
+echo
+echo "=== Summary"
+echo "cargo test: $cargo_passed passed, $cargo_failed failed, $cargo_ignored skipped (ignored)"
+[ -s "$logs/pytest" ] && echo "pytest: $(tail -n 1 "$logs/pytest" | tr -d '=' | sed 's/^ *//; s/ in .*//')"
+[ -s "$logs/jco" ] && echo "jco: $(awk '/^# (pass|fail|skipped) / { printf "%s%s %s", sep, $3, $2; sep = ", " }' "$logs/jco")"
+for name in "${passed[@]}"; do echo "passed: $name"; done
+for what in "${skipped[@]}"; do echo "skipped: $what"; done
+for name in "${failed[@]}"; do echo "FAILED: $name"; done
+[ ${#failed[@]} -eq 0 ]

@@ -3,21 +3,24 @@
 
 use std::process::Command;
 
-use pi_digits_testkit::{Server, free_loopback_addr};
+use pi_digits_testkit::{SERVING, Server, run, stderr};
 
 #[test]
 fn the_page_shows_the_reference_histogram_and_tiles() {
-    let addr = free_loopback_addr();
     let mut serve = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
-    serve.args(["serve", "--addr", &addr.to_string()]);
-    let server = Server::start(serve, addr);
+    serve.args(["serve", "--addr", "127.0.0.1:0"]);
+    let server = Server::start(serve, SERVING);
 
     let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let status = Command::new("node")
+    // node, playwright-core and chromium: scripts/test.sh installs them.
+    let output = run(Command::new("node")
         .arg("tests/browser/page.test.mjs")
         .env("PI_DIGITS_URL", &server.base_url)
-        .current_dir(workspace)
-        .status()
-        .expect("node runs (scripts/test.sh installs playwright-core and chromium)");
-    assert!(status.success(), "the browser test failed");
+        .current_dir(workspace));
+    assert!(
+        output.status.success(),
+        "the browser test failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        stderr(&output)
+    );
 }

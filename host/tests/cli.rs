@@ -2,14 +2,11 @@
 
 use std::process::{Command, Output};
 
-use pi_digits_testkit::{Reference, stderr, stdout};
+use pi_digits_testkit::{Reference, run, stderr, stdout};
 use serde_json::Value;
 
 fn pi_digits(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pi-digits"))
-        .args(args)
-        .output()
-        .unwrap()
+    run(Command::new(env!("CARGO_BIN_EXE_pi-digits")).args(args))
 }
 
 #[test]
@@ -126,11 +123,9 @@ fn limits_are_settings() {
         stderr(&output)
     );
 
-    let output = Command::new(env!("CARGO_BIN_EXE_pi-digits"))
+    let output = run(Command::new(env!("CARGO_BIN_EXE_pi-digits"))
         .args(["histogram", "2000"])
-        .env("PI_DIGITS_MAX_DIGITS", "1999")
-        .output()
-        .unwrap();
+        .env("PI_DIGITS_MAX_DIGITS", "1999"));
     assert!(
         stderr(&output).contains("at most 1999 are allowed"),
         "{}",

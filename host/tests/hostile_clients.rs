@@ -6,13 +6,13 @@
 use std::io::{BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use pi_digits_testkit::{Reference, free_loopback_addr, is_serving};
+use pi_digits_testkit::{Reference, SERVING, Server};
 use sha2::{Digest as _, Sha256};
 use tempfile::NamedTempFile;
 
@@ -22,12 +22,11 @@ const HALF_SENT: &[u8] = b"GET /api/digits?n=10 HTTP/1.1\r\nHost: localhost\r\n"
 /// The server's bound on request bodies (`serve::MAX_BODY`).
 const MAX_BODY: u64 = 64 * 1024;
 
-/// A `pi-digits serve` process, its stderr in a file; SIGKILLed if a test
-/// fails before it ends.
+/// A `pi-digits serve` process on a port it chose, its output kept;
+/// stopped when dropped.
 struct Running {
-    child: Child,
+    server: Server,
     addr: SocketAddr,
-    log: NamedTempFile,
 }
 
 impl Running {
@@ -65,69 +64,38 @@ impl Running {
         )
     }
 
-    /// Runs `WRAPPER… pi-digits serve SETTINGS --addr …`.
+    /// Runs `WRAPPER… pi-digits serve SETTINGS --addr 127.0.0.1:0`.
     fn spawn(wrapper: &[&str], settings: &[&str]) -> Running {
-        let addr = free_loopback_addr();
-        let log = NamedTempFile::new().unwrap();
-        let child = Command::new(wrapper[0])
+        let mut command = Command::new(wrapper[0]);
+        command
             .args(&wrapper[1..])
             .arg(env!("CARGO_BIN_EXE_pi-digits"))
             .arg("serve")
             .args(settings)
-            .args(["--addr", &addr.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log.reopen().unwrap())
-            .spawn()
-            .unwrap();
-        let mut server = Running { child, addr, log };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !is_serving(addr) {
-            assert!(
-                server.child.try_wait().unwrap().is_none(),
-                "the server exited before serving: {}",
-                server.log()
-            );
-            assert!(Instant::now() < deadline, "not serving after 60 s");
-            std::thread::sleep(Duration::from_millis(50));
+            .args(["--addr", "127.0.0.1:0"]);
+        let server = Server::start(command, SERVING);
+        Running {
+            addr: server.addr(),
+            server,
         }
-        server
     }
 
     fn url(&self, target: &str) -> String {
         format!("http://{}{target}", self.addr)
     }
 
-    /// What the server wrote to stderr so far.
+    /// What the server printed so far.
     fn log(&self) -> String {
-        std::fs::read_to_string(self.log.path()).unwrap()
+        self.server.output()
     }
 
     fn terminate(&self) {
-        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
-        // SAFETY: kill(2) on our own child, not yet reaped.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+        self.server.signal(libc::SIGTERM);
     }
 
     /// The exit status, if the process ends within `patience`.
     fn wait(&mut self, patience: Duration) -> Option<ExitStatus> {
-        let deadline = Instant::now() + patience;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return Some(status);
-            }
-            if Instant::now() >= deadline {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.server.wait(patience)
     }
 }
 

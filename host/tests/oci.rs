@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use pi_digits_testkit::{Reference, Server, free_loopback_addr, stderr, stdout};
+use pi_digits_testkit::{
+    REGISTRY_LISTENING, Reference, SERVING, Server, agent, run, stderr, stdout,
+};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 use tempfile::TempDir;
@@ -16,8 +18,8 @@ const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
 const CONFIG_TYPE: &str = "application/vnd.wasm.config.v0+json";
 const LAYER_TYPE: &str = "application/wasm";
 
-/// A `docker-registry` serving a temporary directory on a loopback port;
-/// killed when dropped.
+/// A `docker-registry` serving a temporary directory on a loopback port
+/// it picked; stopped when dropped.
 struct LocalRegistry {
     server: Option<Server>,
     addr: SocketAddr,
@@ -26,6 +28,28 @@ struct LocalRegistry {
 
 impl LocalRegistry {
     fn start() -> LocalRegistry {
+        let root = tempfile::tempdir().unwrap();
+        // Port 0: the registry binds a port no one else holds, and logs
+        // it ("listening on …", at level info).
+        let config = format!(
+            "version: 0.1\n\
+             log:\n  level: info\n  accesslog:\n    disabled: true\n\
+             storage:\n  filesystem:\n    rootdirectory: {}\n\
+             http:\n  addr: 127.0.0.1:0\n",
+            root.path().join("storage").display()
+        );
+        std::fs::write(root.path().join("config.yml"), config).unwrap();
+        let mut registry = LocalRegistry {
+            server: None,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            root,
+        };
+        registry.resume();
+        registry
+    }
+
+    /// Starts the registry (again) on the same storage, on a new port.
+    fn resume(&mut self) {
         let bin =
             std::env::var_os("DOCKER_REGISTRY").map_or_else(|| REGISTRY_BIN.into(), PathBuf::from);
         assert!(
@@ -35,41 +59,13 @@ impl LocalRegistry {
              scripts/test.sh does) or set DOCKER_REGISTRY to the binary.",
             bin.display()
         );
-        let root = tempfile::tempdir().unwrap();
-        let addr = free_loopback_addr();
-        let config = format!(
-            "version: 0.1\n\
-             log:\n  level: error\n  accesslog:\n    disabled: true\n\
-             storage:\n  filesystem:\n    rootdirectory: {}\n\
-             http:\n  addr: {addr}\n",
-            root.path().join("storage").display()
-        );
-        std::fs::write(root.path().join("config.yml"), config).unwrap();
-        let mut registry = LocalRegistry {
-            server: None,
-            addr,
-            root,
-        };
-        registry.resume();
-        registry
-    }
-
-    /// Starts the registry (again) on the same port and storage.
-    fn resume(&mut self) {
-        let bin =
-            std::env::var_os("DOCKER_REGISTRY").map_or_else(|| REGISTRY_BIN.into(), PathBuf::from);
-        // Its log goes to a file, not among the test's output.
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.root.path().join("registry.log"))
-            .unwrap();
         let mut command = Command::new(bin);
         command
             .arg("serve")
-            .arg(self.root.path().join("config.yml"))
-            .stderr(log);
-        self.server = Some(Server::start(command, self.addr));
+            .arg(self.root.path().join("config.yml"));
+        let server = Server::start(command, REGISTRY_LISTENING);
+        self.addr = server.addr();
+        self.server = Some(server);
     }
 
     fn stop(&mut self) {
@@ -93,7 +89,8 @@ impl LocalRegistry {
 
     /// GET `/v2/{path}` with an Accept header: status and body.
     fn get(&self, path: &str) -> (u16, Vec<u8>) {
-        let response = ureq::get(&format!("http://{}/v2/{path}", self.addr))
+        let response = agent()
+            .get(&format!("http://{}/v2/{path}", self.addr))
             .set("accept", MANIFEST_TYPE)
             .call()
             .unwrap();
@@ -105,19 +102,17 @@ impl LocalRegistry {
 }
 
 fn pi_digits(cache: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pi-digits"))
+    run(Command::new(env!("CARGO_BIN_EXE_pi-digits"))
         .arg("--cache-dir")
         .arg(cache)
         .args(args)
-        .env_remove("PI_DIGITS_INSECURE_REGISTRIES")
-        .output()
-        .unwrap()
+        .env_remove("PI_DIGITS_INSECURE_REGISTRIES"))
 }
 
 /// GETs `path` from `server` and parses the JSON answer.
 fn get_json(server: &Server, path: &str) -> Value {
     let url = format!("{}{path}", server.base_url);
-    serde_json::from_str(&ureq::get(&url).call().unwrap().into_string().unwrap()).unwrap()
+    serde_json::from_str(&agent().get(&url).call().unwrap().into_string().unwrap()).unwrap()
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -303,9 +298,12 @@ fn a_digest_reference_runs_from_the_cache_and_a_tampered_cache_is_refused() {
         stderr(&output)
     );
 
-    // With the registry back, the layer is pulled again, verified, cached.
+    // With the registry back (on another port), the layer is pulled
+    // again, verified, cached.
     registry.resume();
-    let output = histogram(&cache, pinned);
+    let digest = published["component"]["digest"].as_str().unwrap();
+    let pinned = format!("oci://{}/pi-digits/pi@{digest}", registry.addr);
+    let output = histogram(&cache, &pinned);
     assert_histogram_is_right(&output);
     assert!(stderr(&output).contains("Pulled"), "{}", stderr(&output));
     assert_eq!(std::fs::read(&cached).unwrap(), component());
@@ -397,13 +395,12 @@ fn serve_runs_a_component_from_a_registry() {
     let published = publish(&registry, &work.path().join("publisher"));
     let pinned = published["component"]["pinned"].as_str().unwrap();
 
-    let addr = free_loopback_addr();
     let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
     command
         .arg("--cache-dir")
         .arg(work.path().join("cache"))
-        .args(["--component", pinned, "serve", "--addr", &addr.to_string()]);
-    let server = Server::start(command, addr);
+        .args(["--component", pinned, "serve", "--addr", "127.0.0.1:0"]);
+    let server = Server::start(command, SERVING);
     let json = get_json(&server, "/api/histogram?n=1000");
     assert_eq!(
         json["counts"],
@@ -435,20 +432,17 @@ fn serve_runs_a_component_from_a_registry() {
 }
 
 /// The Spin app pushed with `spin registry push` and run with
-/// `spin up -f REFERENCE`, from the same kind of registry, when `spin` is on
-/// PATH (it prints that it was skipped otherwise).
+/// `spin up -f REFERENCE`, from the same kind of registry. scripts/test.sh
+/// runs it where `spin` is on PATH, and lists it as skipped where not.
 #[test]
+#[ignore = "needs `spin` on PATH"]
 fn the_spin_app_is_pushed_and_run_by_reference() {
-    if Command::new("spin").arg("--version").output().is_err() {
-        eprintln!("skipped: spin registry push / spin up -f (no `spin` on PATH)");
-        return;
-    }
     let registry = LocalRegistry::start();
     let reference = format!("{}/pi-digits/app:0.1.0", registry.addr);
     // spin.toml's components are what building this crate wrote. Spin
     // speaks plain HTTP to the registry with --insecure.
     let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let pushed = Command::new("spin")
+    stdout(&run(Command::new("spin")
         .args([
             "registry",
             "push",
@@ -457,16 +451,12 @@ fn the_spin_app_is_pushed_and_run_by_reference() {
             "spin.toml",
             &reference,
         ])
-        .current_dir(workspace)
-        .status()
-        .unwrap();
-    assert!(pushed.success(), "spin registry push");
+        .current_dir(workspace)));
 
-    let addr = free_loopback_addr();
     let mut up = Command::new("spin");
     up.args(["up", "--insecure", "-f", &reference])
-        .args(["--listen", &addr.to_string()]);
-    let server = Server::start(up, addr);
+        .args(["--listen", "127.0.0.1:0"]);
+    let server = Server::start(up, SERVING);
     let json = get_json(&server, "/api/histogram?n=1000");
     assert_eq!(
         json["counts"],

@@ -4,24 +4,23 @@
 //! gracefully. (Hostile clients: hostile_clients.rs.)
 
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use pi_digits_testkit::{Reference, Server, free_loopback_addr, is_serving};
+use pi_digits_testkit::{Reference, SERVING, Server, agent, is_serving};
 use serde_json::Value;
 
 fn serve(settings: &[&str]) -> Server {
-    let addr = free_loopback_addr();
     let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
     command
         .arg("serve")
         .args(settings)
-        .args(["--addr", &addr.to_string()]);
-    Server::start(command, addr)
+        .args(["--addr", "127.0.0.1:0"]);
+    Server::start(command, SERVING)
 }
 
 fn get(url: &str) -> (u16, Value) {
-    let response = match ureq::get(url).call() {
+    let response = match agent().get(url).call() {
         Ok(response) | Err(ureq::Error::Status(_, response)) => response,
         Err(error) => panic!("GET {url}: {error}"),
     };
@@ -109,38 +108,25 @@ fn a_request_past_the_memory_cap_gets_503_and_the_next_is_answered() {
 
 #[test]
 fn sigterm_finishes_the_request_in_flight_then_exits() {
-    let addr = free_loopback_addr();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pi-digits"))
-        .args([
-            "serve",
-            "--max-digits",
-            "2000000",
-            "--addr",
-            &addr.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    while !is_serving(addr) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut server = serve(&["--max-digits", "2000000"]);
     // Past the component's snapshot (10^6 digits): a second or two of work.
-    let url = format!("http://{addr}/api/histogram?n=2000000");
+    let url = format!("{}/api/histogram?n=2000000", server.base_url);
     let in_flight = std::thread::spawn(move || get(&url));
     std::thread::sleep(Duration::from_millis(300));
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    server.signal(libc::SIGTERM);
 
     let (status, body) = in_flight.join().unwrap();
     assert_eq!(status, 200, "the request in flight is answered: {body}");
     let counts: Vec<u64> = serde_json::from_value(body["counts"].clone()).unwrap();
     assert_eq!(counts.iter().sum::<u64>(), 2_000_000, "{body}");
-    let exit = child.wait().unwrap();
+    let exit = server
+        .wait(Duration::from_secs(30))
+        .expect("the server exits after its last answer");
     assert!(exit.success(), "{exit}");
-    assert!(!is_serving(addr), "nothing listens after the shutdown");
+    assert!(
+        !is_serving(server.addr()),
+        "nothing listens after the shutdown"
+    );
 }
 
 #[test]
@@ -163,7 +149,10 @@ fn a_trapping_guest_gets_500_and_the_server_goes_on() {
             "{body}"
         );
     }
-    let page = ureq::get(&format!("{}/", server.base_url)).call().unwrap();
+    let page = agent()
+        .get(&format!("{}/", server.base_url))
+        .call()
+        .unwrap();
     assert_eq!(page.status(), 200, "routes that need no digits still work");
 }
 
@@ -180,15 +169,34 @@ fn cpu_seconds(pid: u32) -> f64 {
     ticks / 100.0
 }
 
+/// Clients that give up on ten million digits (minutes of work under the
+/// 120 s deadline): the server is seen computing while they wait, and
+/// seen idle once they have hung up; it then answers the next request.
 #[test]
 fn a_client_that_hangs_up_stops_its_computation() {
     let server = serve(&["--max-digits", "10000000", "--timeout", "120"]);
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_millis(500))
+    let impatient = ureq::AgentBuilder::new()
+        .timeout(Duration::from_millis(1_500))
         .build();
-    for _ in 0..2 {
-        let url = format!("{}/api/digits?n=10000000", server.base_url);
-        assert!(agent.get(&url).call().is_err(), "the client gives up");
+    let url = format!("{}/api/digits?n=10000000", server.base_url);
+    for client in 0..2 {
+        let before = cpu_seconds(server.pid());
+        match impatient.get(&url).call() {
+            Err(ureq::Error::Transport(error)) => assert!(
+                error.to_string().contains("timed out"),
+                "client {client} should have timed out waiting: {error}"
+            ),
+            Err(ureq::Error::Status(status, _)) => {
+                panic!("client {client} got a {status}, not a computation")
+            }
+            Ok(response) => panic!("client {client} got an answer: {}", response.status()),
+        }
+        let computing = cpu_seconds(server.pid()) - before;
+        assert!(
+            computing > 0.3,
+            "the server used only {computing} CPU seconds while client {client} waited: \
+             it was not computing"
+        );
     }
     std::thread::sleep(Duration::from_secs(1));
     let before = cpu_seconds(server.pid());
@@ -198,6 +206,8 @@ fn a_client_that_hangs_up_stops_its_computation() {
         spent < 0.5,
         "the server computed on for {spent} CPU seconds after the clients left"
     );
+    let (status, body) = get(&format!("{}/api/digits?n=10", server.base_url));
+    assert_eq!((status, body["digits"].as_str()), (200, Some("3141592653")));
 }
 
 /// More clients than instance slots, each answer a body the guest streams
@@ -214,7 +224,10 @@ fn more_clients_than_slots_are_all_answered() {
             std::thread::spawn(move || {
                 (0..4)
                     .map(|_| {
-                        let response = ureq::get(&url).call().map_err(|error| error.to_string())?;
+                        let response = agent()
+                            .get(&url)
+                            .call()
+                            .map_err(|error| error.to_string())?;
                         Ok::<_, String>(response.into_string().unwrap())
                     })
                     .collect::<Vec<_>>()
@@ -234,23 +247,21 @@ fn more_clients_than_slots_are_all_answered() {
 /// goes on, says so once, not once per retry, and answers once they let go.
 #[test]
 fn running_out_of_file_descriptors_does_not_stop_the_server() {
-    let addr = free_loopback_addr();
-    let log = tempfile::NamedTempFile::new().unwrap();
     let mut command = Command::new("sh");
     command
         .args(["-c", r#"ulimit -n 32 && exec "$0" "$@""#])
         .arg(env!("CARGO_BIN_EXE_pi-digits"))
         .args(["serve", "--max-connections", "64"])
-        .args(["--addr", &addr.to_string()])
-        .stderr(log.reopen().unwrap());
-    let server = Server::start(command, addr);
+        .args(["--addr", "127.0.0.1:0"]);
+    let server = Server::start(command, SERVING);
+    let addr = server.addr();
 
     let held: Vec<_> = (0..40)
         .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(1)).ok())
         .collect();
     // Some twenty retries, a pause of 50 ms after each.
     std::thread::sleep(Duration::from_secs(1));
-    let stderr = std::fs::read_to_string(log.path()).unwrap();
+    let stderr = server.output();
     assert!(
         stderr.contains("the open-file limit leaves room for 16"),
         "the server should have warned of a bound past its file limit; its stderr: {stderr}"

@@ -2,18 +2,16 @@
 
 use std::process::Output;
 
-use pi_digits_testkit::{Reference, wasmtime_cli};
+use pi_digits_testkit::{Reference, run, wasmtime_cli};
 
 fn invoke(call: &str) -> Output {
-    std::process::Command::new(wasmtime_cli())
-        .args([
-            "run",
-            "--invoke",
-            call,
-            pi_digits_artifacts::PI_COMPONENT_PATH,
-        ])
-        .output()
-        .expect("the wasmtime CLI runs (scripts/test.sh installs it)")
+    // The wasmtime CLI: scripts/test.sh installs it.
+    run(std::process::Command::new(wasmtime_cli()).args([
+        "run",
+        "--invoke",
+        call,
+        pi_digits_artifacts::PI_COMPONENT_PATH,
+    ]))
 }
 
 /// What the call printed; `wasmtime run --invoke` exits 0 for `ok` and `err`.

@@ -114,11 +114,21 @@ def test_negative_is_value_error(pi: Pi) -> None:
             call()
 
 
-def test_explicit_path_and_env_var(monkeypatch: pytest.MonkeyPatch) -> None:
-    bundled = pi_digits.BUNDLED_WASM
-    assert Pi(bundled).digits(5) == DIGITS[:5]
-    monkeypatch.setenv("PI_DIGITS_WASM", str(bundled))
-    assert Pi().path == bundled
+def test_explicit_path_and_env_var(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # A copy elsewhere, so that loading it cannot be the bundled default.
+    copy = tmp_path / "elsewhere.wasm"
+    copy.write_bytes(pi_digits.BUNDLED_WASM.read_bytes())
+    assert Pi(copy).path == copy
+    assert Pi(copy).digits(5) == DIGITS[:5]
+    monkeypatch.setenv("PI_DIGITS_WASM", str(copy))
+    assert Pi().path == copy
+    assert Pi().digits(5) == DIGITS[:5]
+    # The variable is what decides: pointing it at nothing is an error
+    # naming that path, not a silent fall-back to the bundled file.
+    missing = tmp_path / "missing.wasm"
+    monkeypatch.setenv("PI_DIGITS_WASM", str(missing))
+    with pytest.raises(pi_digits.ComponentNotFoundError, match="missing.wasm"):
+        Pi()
 
 
 def test_missing_component_is_a_clear_error(tmp_path: Path) -> None:

@@ -170,9 +170,19 @@ test('loading: busy and "Computing…", the control stays usable, a superseded a
   await waitFor(page, 'ready', null);
   let release;
   const held = new Promise((resolve) => { release = resolve; });
+  // The answer for 10,000, held until N has changed, then a distinctive one
+  // (every count 1,000): shown, it could not pass for N = 1,000's.
+  let stale;
   await page.route(/\/api\/histogram\?n=10000$/, async (route) => {
+    stale = route.request();
     await held;
-    await route.continue().catch(() => {}); // the page may have cancelled it
+    await route.fulfill({ json: { n: 10000, counts: Array(10).fill(1000) } }).catch(() => {}); // the page may have cancelled it
+  });
+  // How the held request ends: delivered to the page, or cancelled by it.
+  const settled = new Promise((resolve, reject) => {
+    page.on('requestfinished', (request) => request === stale && resolve('delivered'));
+    page.on('requestfailed', (request) => request === stale && resolve('cancelled'));
+    setTimeout(() => reject(new Error('the superseded request never ended')), TIMEOUT).unref();
   });
 
   await testid(page, 'n-select').selectOption('10000');
@@ -184,7 +194,10 @@ test('loading: busy and "Computing…", the control stays usable, a superseded a
 
   await choose(page, 1000); // change N while 10,000 is still pending
   release();
-  await page.waitForTimeout(300);
+  if ((await settled) === 'delivered') {
+    // The page has the stale answer: give it the frames it needs to show it.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  }
   await waitFor(page, 'ready', 1000);
   assert.deepEqual(await counts(page), fixture.histograms['1000']);
   assert.equal(await testid(page, 'n-select').inputValue(), '1000');

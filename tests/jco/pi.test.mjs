@@ -48,15 +48,29 @@ test('digitsWindow', () => {
   }
 });
 
+/** Asserts that the component's histogram of the first `n` digits is the reference's. */
+function assertHistogram(n, counts) {
+  const histogram = pi.histogram(BigInt(n));
+  assert.ok(histogram instanceof BigUint64Array);
+  assert.deepEqual([...histogram], counts.map(BigInt), `histogram(${n})`);
+}
+
+const histograms = Object.entries(reference.histograms);
+
 test('histogram', () => {
-  for (const [n, counts] of Object.entries(reference.histograms)) {
-    if (Number(n) > 1_000_000) continue; // 10,000,000 digits: too slow here
-    const histogram = pi.histogram(BigInt(n));
-    assert.ok(histogram instanceof BigUint64Array);
-    assert.deepEqual([...histogram], counts.map(BigInt), `histogram(${n})`);
+  for (const [n, counts] of histograms.filter(([n]) => Number(n) <= 1_000_000)) {
+    assertHistogram(n, counts);
   }
   assert.deepEqual([...pi.histogram(1000n)], [93n, 116n, 103n, 103n, 93n, 97n, 94n, 95n, 101n, 105n]);
 });
+
+// Skipped, and said so in the run's summary: the cargo tests compute the
+// maximum once, through wasmtime (host/tests/library.rs).
+for (const [n, counts] of histograms.filter(([n]) => Number(n) > 1_000_000)) {
+  test(`histogram(${n})`, { skip: 'too slow in Node; the cargo tests check the maximum' }, () => {
+    assertHistogram(n, counts);
+  });
+}
 
 test('beyond-maximum is a ComponentError, and the instance keeps working', () => {
   for (const call of [
