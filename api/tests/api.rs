@@ -246,9 +246,49 @@ fn hosts_can_tell_how_many_digits_a_request_needs() {
 }
 
 mod bad_input {
+    use std::cell::Cell;
+
+    use pi_digits_api::api::digits_needed;
     use proptest::prelude::*;
 
     use super::*;
+
+    /// A stand-in for the pi component that records how many digits it is
+    /// asked for (and answers zeros, up to a small maximum).
+    #[derive(Default)]
+    struct Recording {
+        asked: Cell<Option<u64>>,
+    }
+
+    impl Recording {
+        const MAX: u64 = 4_096;
+
+        fn ask(&self, needed: u64) -> Result<(), BeyondMaximum> {
+            assert!(self.asked.replace(Some(needed)).is_none(), "asked twice");
+            if needed > Self::MAX {
+                return Err(BeyondMaximum { maximum: Self::MAX });
+            }
+            Ok(())
+        }
+    }
+
+    impl Pi for Recording {
+        fn max_digits(&self) -> u64 {
+            Self::MAX
+        }
+        fn digits(&self, n: u64) -> Result<String, BeyondMaximum> {
+            self.ask(n)?;
+            Ok("0".repeat(n as usize))
+        }
+        fn digits_window(&self, offset: u64, length: u64) -> Result<String, BeyondMaximum> {
+            self.ask(offset.saturating_add(length))?;
+            Ok("0".repeat(length as usize))
+        }
+        fn histogram(&self, n: u64) -> Result<Vec<u64>, BeyondMaximum> {
+            self.ask(n)?;
+            Ok(vec![n, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        }
+    }
 
     /// Values a count parameter may carry, valid or not.
     fn value() -> impl Strategy<Value = String> {
@@ -294,6 +334,23 @@ mod bad_input {
         ]
     }
 
+    /// Well-formed requests for digits, on either side of the stand-in's
+    /// maximum: counts, windows in either order, with or without a format.
+    fn counted() -> impl Strategy<Value = String> {
+        let count = prop_oneof![0u64..5_000, any::<u64>()];
+        let format = prop_oneof![Just(""), Just("&format=text"), Just("&format=json")];
+        prop_oneof![
+            (count.clone(), format.clone()).prop_map(|(n, format)| format!("n={n}{format}")),
+            (count.clone(), count, format, any::<bool>()).prop_map(
+                |(offset, length, format, swapped)| if swapped {
+                    format!("length={length}&offset={offset}{format}")
+                } else {
+                    format!("offset={offset}&length={length}{format}")
+                }
+            ),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -318,6 +375,32 @@ mod bad_input {
                     prop_assert!(documented.contains(&code), "{code} for {path}?{query}");
                 }
                 status => prop_assert!(false, "{status} for {path}?{query}"),
+            }
+        }
+
+        /// The fuzz target's key invariant (api/fuzz): whenever the router
+        /// asks the pi component for digits, the host's pre-check
+        /// (`digits_needed`, what `--max-digits` is checked against before
+        /// any work) named exactly that many, so no request reaches the
+        /// component unchecked; and a refusal is never cached.
+        #[test]
+        fn what_the_host_checks_is_what_the_component_is_asked(
+            path in prop_oneof![
+                Just("/api/digits"), Just("/api/histogram"), Just("/api/info"), Just("/"), Just("/api/nope"),
+            ],
+            query in prop_oneof![query(), counted()],
+            method in prop_oneof![Just(Method::Get), Just(Method::Other)],
+            accept in prop_oneof![Just(None), Just(Some("text/plain")), Just(Some("application/json"))],
+        ) {
+            let needed = digits_needed(path, &query);
+            let pi = Recording::default();
+            let headers = Headers { accept, accept_encoding: None };
+            let reply = respond(&pi, &[], method, path, &query, headers);
+            if let Some(asked) = pi.asked.get() {
+                prop_assert_eq!(needed, Some(asked), "{}?{}", path, query);
+            }
+            if reply.status != 200 {
+                prop_assert_eq!(header(&reply, "cache-control"), "no-store");
             }
         }
 

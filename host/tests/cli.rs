@@ -1,5 +1,6 @@
 //! The `pi-digits` CLI as a user runs it.
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use pi_digits_testkit::{Reference, run, stderr, stdout};
@@ -156,4 +157,98 @@ fn limits_are_settings() {
     ] {
         assert!(help.contains(setting), "--help documents {setting}");
     }
+}
+
+/// `pi-digits ARGS` with one environment variable set.
+fn with_env(name: &str, value: &str, args: &[&str]) -> Output {
+    run(Command::new(env!("CARGO_BIN_EXE_pi-digits"))
+        .args(args)
+        .env(name, value))
+}
+
+/// The limits table's variables, each through what it does (the flags
+/// are checked in `limits_are_settings`).
+#[test]
+fn the_limit_variables_take_effect() {
+    let output = with_env("PI_DIGITS_TIMEOUT", "0.2", &["digits", "10000000"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("deadline of 200ms"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Past the component's snapshot (10^6 digits), so they are computed.
+    let histogram = ["--json", "histogram", "2000000"];
+    let output = with_env("PI_DIGITS_MAX_MEMORY", "8", &histogram);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("memory cap of 8388608 bytes"),
+        "{}",
+        stderr(&output)
+    );
+    // The same request is answered under the default cap.
+    let json: Value = serde_json::from_str(&stdout(&pi_digits(&histogram))).unwrap();
+    let counts: Vec<u64> = serde_json::from_value(json["counts"].clone()).unwrap();
+    assert_eq!(counts.iter().sum::<u64>(), 2_000_000, "{json}");
+}
+
+/// The compiled-component files in `dir` (none if it does not exist).
+fn cached_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir).map_or_else(
+        |_| Vec::new(),
+        |entries| entries.map(|entry| entry.unwrap().path()).collect(),
+    )
+}
+
+/// `--cache-dir` and `PI_DIGITS_CACHE_DIR` say where compiled components
+/// go, `none` turns the cache off, and by default it is
+/// `~/.cache/pi-digits`: each seen in the files written.
+#[test]
+fn the_cache_goes_where_it_is_told() {
+    let home = tempfile::tempdir().unwrap();
+    let by_flag = home.path().join("by-flag");
+    let by_variable = home.path().join("by-variable");
+    let default = home.path().join(".cache/pi-digits");
+    let pi = |cache: Option<&str>, flag: Option<&Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
+        if let Some(flag) = flag {
+            command.arg("--cache-dir").arg(flag);
+        }
+        command.args(["digits", "10"]).env("HOME", home.path());
+        match cache {
+            Some(value) => command.env("PI_DIGITS_CACHE_DIR", value),
+            None => command.env_remove("PI_DIGITS_CACHE_DIR"),
+        };
+        assert_eq!(stdout(&run(&mut command)), "3141592653\n");
+    };
+
+    pi(Some("none"), None);
+    pi(Some("none"), Some(Path::new("none")));
+    assert_eq!(
+        cached_files(home.path()),
+        Vec::<PathBuf>::new(),
+        "none writes nothing"
+    );
+
+    pi(Some(by_variable.to_str().unwrap()), None);
+    let written = cached_files(&by_variable);
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].to_str().unwrap().ends_with(".cwasm"));
+    // A second run loads that file: it is neither rewritten nor joined.
+    let modified = std::fs::metadata(&written[0]).unwrap().modified().unwrap();
+    pi(Some(by_variable.to_str().unwrap()), None);
+    assert_eq!(cached_files(&by_variable), written);
+    assert_eq!(
+        std::fs::metadata(&written[0]).unwrap().modified().unwrap(),
+        modified
+    );
+
+    // The flag wins over the variable.
+    pi(Some("none"), Some(&by_flag));
+    assert_eq!(cached_files(&by_flag).len(), 1);
+
+    assert_eq!(cached_files(&default), Vec::<PathBuf>::new());
+    pi(None, None);
+    assert_eq!(cached_files(&default).len(), 1, "the default, under HOME");
 }

@@ -3,6 +3,7 @@
 //! going on when it runs out of file descriptors, and shutting down
 //! gracefully. (Hostile clients: hostile_clients.rs.)
 
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -10,13 +11,17 @@ use std::time::{Duration, Instant};
 use pi_digits_testkit::{Reference, SERVING, Server, agent, is_serving};
 use serde_json::Value;
 
-fn serve(settings: &[&str]) -> Server {
+fn serve_command(settings: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
     command
         .arg("serve")
         .args(settings)
         .args(["--addr", "127.0.0.1:0"]);
-    Server::start(command, SERVING)
+    command
+}
+
+fn serve(settings: &[&str]) -> Server {
+    Server::start(serve_command(settings), SERVING)
 }
 
 fn get(url: &str) -> (u16, Value) {
@@ -26,6 +31,14 @@ fn get(url: &str) -> (u16, Value) {
     };
     assert_eq!(response.header("content-type"), Some("application/json"));
     let status = response.status();
+    if status >= 400 {
+        // A refusal, 4xx or 5xx, is never cached.
+        assert_eq!(
+            response.header("cache-control"),
+            Some("no-store"),
+            "the {status} to {url}"
+        );
+    }
     (
         status,
         serde_json::from_str(&response.into_string().unwrap()).unwrap(),
@@ -108,12 +121,21 @@ fn a_request_past_the_memory_cap_gets_503_and_the_next_is_answered() {
 
 #[test]
 fn sigterm_finishes_the_request_in_flight_then_exits() {
+    finishes_the_request_in_flight_then_exits(libc::SIGTERM);
+}
+
+#[test]
+fn sigint_finishes_the_request_in_flight_then_exits() {
+    finishes_the_request_in_flight_then_exits(libc::SIGINT);
+}
+
+fn finishes_the_request_in_flight_then_exits(signal: libc::c_int) {
     let mut server = serve(&["--max-digits", "2000000"]);
     // Past the component's snapshot (10^6 digits): a second or two of work.
     let url = format!("{}/api/histogram?n=2000000", server.base_url);
     let in_flight = std::thread::spawn(move || get(&url));
     std::thread::sleep(Duration::from_millis(300));
-    server.signal(libc::SIGTERM);
+    server.signal(signal);
 
     let (status, body) = in_flight.join().unwrap();
     assert_eq!(status, 200, "the request in flight is answered: {body}");
@@ -279,4 +301,100 @@ fn running_out_of_file_descriptors_does_not_stop_the_server() {
     std::thread::sleep(Duration::from_millis(500));
     let (status, body) = get(&format!("{}/api/digits?n=10", server.base_url));
     assert_eq!((status, body["digits"].as_str()), (200, Some("3141592653")));
+}
+
+/// A guest that never returns, under serve's defaults: the 503 comes at
+/// the 20 s deadline, not the command line's 300 s.
+#[test]
+fn serve_stops_a_computation_at_20_s_by_default() {
+    // The trapping fixture, but `digits` loops forever.
+    let looping = include_str!("fixtures/trapping.wat")
+        .replace(
+            r#"(func (export "digits") (param i64) (result i32) unreachable)"#,
+            r#"(func (export "digits") (param i64) (result i32) (loop $forever (br $forever)) unreachable)"#,
+        )
+        .replace(
+            r#"(func (export "max-digits") (result i64) unreachable)"#,
+            r#"(func (export "max-digits") (result i64) i64.const 10000000)"#,
+        );
+    assert!(looping.contains("$forever") && looping.contains("i64.const"));
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), wat::parse_str(&looping).unwrap()).unwrap();
+    let server = serve(&["--component", file.path().to_str().unwrap()]);
+    let started = Instant::now();
+    let (status, body) = get(&format!("{}/api/digits?n=10", server.base_url));
+    let waited = started.elapsed();
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (503, Some("deadline-exceeded")),
+        "{body}"
+    );
+    assert!(
+        (Duration::from_secs(19)..Duration::from_secs(60)).contains(&waited),
+        "stopped after {waited:?}"
+    );
+}
+
+/// serve's own variables, each through what it does: the maximum
+/// /api/info states, the header timeout, the bound on connections, and
+/// the shutdown grace.
+#[test]
+fn the_serve_variables_take_effect() {
+    let mut command = serve_command(&[]);
+    command
+        .env("PI_DIGITS_MAX_DIGITS", "5000")
+        .env("PI_DIGITS_HEADER_TIMEOUT", "1");
+    let server = Server::start(command, SERVING);
+    let (_, info) = get(&format!("{}/api/info", server.base_url));
+    assert_eq!(info["max_digits"], 5000);
+    // A head never finished is closed after 1 s, not the default 10 s.
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(b"GET /api/info HTTP/1.1\r\n").unwrap();
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+    let open = started.elapsed();
+    assert!(
+        (Duration::from_millis(800)..Duration::from_secs(5)).contains(&open),
+        "closed after {open:?}"
+    );
+    drop(server);
+
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", r#"ulimit -n 64 && exec "$0" "$@""#])
+        .arg(env!("CARGO_BIN_EXE_pi-digits"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("PI_DIGITS_MAX_CONNECTIONS", "1000");
+    let server = Server::start(command, SERVING);
+    assert!(
+        server.output().contains("1000 connections are allowed"),
+        "{}",
+        server.output()
+    );
+    drop(server);
+
+    // Ten million digits in flight, far from done when the grace is over.
+    let mut command = serve_command(&["--max-digits", "10000000", "--timeout", "120"]);
+    command.env("PI_DIGITS_SHUTDOWN_GRACE", "1");
+    let mut server = Server::start(command, SERVING);
+    let url = format!("{}/api/digits?n=10000000", server.base_url);
+    let _in_flight = std::thread::spawn(move || agent().get(&url).call().is_ok());
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+    server.signal(libc::SIGTERM);
+    let exit = server.wait(Duration::from_secs(8));
+    assert!(
+        exit.is_some(),
+        "still running {:?} after SIGTERM with a grace of 1 s",
+        started.elapsed()
+    );
+    assert!(
+        server.output().contains("still busy after 1s"),
+        "{}",
+        server.output()
+    );
 }

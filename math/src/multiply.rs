@@ -501,4 +501,48 @@ mod tests {
             prop_assert_eq!(square(&a), &a * &a);
         }
     }
+
+    /// All-ones operands of 2^21 chunks: the product fills exactly the
+    /// largest transform (2^22 points, what 10^7 digits use), with the
+    /// largest coefficients; the exact square is known in closed form.
+    #[test]
+    fn all_ones_operands_fill_the_largest_transform() {
+        let chunks = MAX_SIZE / 2;
+        let one = BigUint::from(1u32);
+        let a = (&one << (32 * chunks)) - 1u32;
+        let expected = (&one << (64 * chunks)) - (&one << (32 * chunks + 1)) + 1u32;
+        assert!(mul(&a, &a) == expected, "mul at 2^22 points");
+        assert!(square(&a) == expected, "square at 2^22 points");
+    }
+
+    /// `a · b mod m`, from the residues of the operands.
+    fn product_mod(a: &BigUint, b: &BigUint, m: u64) -> u64 {
+        let residue = |x: &BigUint| u128::from(u64::try_from(x % m).unwrap());
+        u64::try_from(residue(a) * residue(b) % u128::from(m)).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4))]
+
+        /// Products whose transforms all have 2^22 points: in one piece, in
+        /// blocks of the long operand, and halved past the largest size.
+        /// Too long for num-bigint's product in a test, they are checked
+        /// modulo random moduli: a wrong product agrees with the right one
+        /// modulo a random 64-bit number with negligible probability.
+        #[test]
+        fn products_at_the_largest_transform_agree_modulo_random_moduli(
+            a_chunks in MAX_SIZE / 4 + 1..MAX_SIZE / 2 + 4_096,
+            b_chunks in MAX_SIZE / 4 + 1..MAX_SIZE / 2 + 4_096,
+            seed in any::<u64>(),
+            moduli in prop::array::uniform3(any::<u64>().prop_map(|m| m | 1)),
+        ) {
+            let a = number(32 * a_chunks as u64, seed);
+            let b = number(32 * b_chunks as u64, seed ^ 0x5555);
+            let product = mul(&a, &b);
+            prop_assert!(product.bits() <= a.bits() + b.bits());
+            for m in moduli {
+                prop_assert_eq!(u64::try_from(&product % m).unwrap(), product_mod(&a, &b, m), "mod {}", m);
+            }
+        }
+    }
 }

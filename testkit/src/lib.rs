@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
+use tempfile::TempDir;
 
 /// The committed fixture, written by `reference/make_fixture.py`.
 const FIXTURE: &str = include_str!("../fixtures/reference.json");
@@ -92,6 +93,8 @@ pub struct Server {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub base_url: String,
     output: Arc<Mutex<String>>,
+    /// Removed once the server has stopped (fields drop after `drop`).
+    _cache: Option<TempDir>,
 }
 
 impl Server {
@@ -103,7 +106,10 @@ impl Server {
     ///
     /// The server runs in a process group of its own, so that dropping the
     /// `Server` stops its children too (`spin up` runs `spin trigger http`).
+    /// `pi-digits` caches compiled components in a temporary directory of
+    /// its own, unless the test set `PI_DIGITS_CACHE_DIR` itself.
     pub fn start(mut command: Command, announcement: &str) -> Server {
+        let cache = private_cache(&mut command);
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -126,6 +132,7 @@ impl Server {
             addr: SocketAddr::from(([0, 0, 0, 0], 0)),
             base_url: String::new(),
             output,
+            _cache: cache,
         };
         let deadline = Instant::now() + START_WITHIN;
         server.addr = loop {
@@ -223,6 +230,22 @@ impl Drop for Server {
     }
 }
 
+/// Points `PI_DIGITS_CACHE_DIR` of a `pi-digits` command at a new empty
+/// temporary directory, unless the test set the variable itself: what the
+/// tests compile or load never depends on earlier runs, and they never
+/// write to the user's `~/.cache/pi-digits`. Other programs ignore it.
+fn private_cache(command: &mut Command) -> Option<TempDir> {
+    if command
+        .get_envs()
+        .any(|(name, _)| name == "PI_DIGITS_CACHE_DIR")
+    {
+        return None;
+    }
+    let cache = tempfile::tempdir().expect("a temporary directory");
+    command.env("PI_DIGITS_CACHE_DIR", cache.path());
+    Some(cache)
+}
+
 /// Reads `pipe` line by line into `output` on a thread of its own (so that
 /// the child never blocks on a full pipe), and sends the address after the
 /// first `announcement`.
@@ -267,7 +290,10 @@ pub fn is_serving(addr: SocketAddr) -> bool {
 
 /// Runs `command` to its end, at most [`PATIENCE`]: its output, as
 /// `Command::output` gives it; kills it and panics past the deadline.
+/// A `pi-digits` command caches in a temporary directory of its own
+/// (see [`Server::start`]).
 pub fn run(command: &mut Command) -> Output {
+    let _cache = private_cache(command);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
