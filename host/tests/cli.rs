@@ -252,3 +252,37 @@ fn the_cache_goes_where_it_is_told() {
     pi(None, None);
     assert_eq!(cached_files(&default).len(), 1, "the default, under HOME");
 }
+
+/// The README's command-line session: every `$ pi-digits …` line runs and
+/// succeeds (`other.wasm` standing for the component this build made).
+#[test]
+fn the_readme_session_runs() {
+    let readme = include_str!("../../README.md");
+    let session = readme
+        .split("The host answers on the command line too")
+        .nth(1)
+        .and_then(|rest| rest.split("```console\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has the command-line session");
+    let mut checked = 0;
+    for line in session.lines() {
+        let command = line
+            .strip_prefix("$ pi-digits ")
+            .unwrap_or_else(|| panic!("not a pi-digits command: {line}"));
+        let command = command.split('#').next().unwrap();
+        let args: Vec<&str> = command
+            .split_whitespace()
+            .map(|arg| match arg {
+                "other.wasm" => pi_digits_artifacts::PI_COMPONENT_PATH,
+                arg => arg,
+            })
+            .collect();
+        let output = pi_digits(&args);
+        assert!(!stdout(&output).is_empty(), "{line} printed nothing");
+        checked += 1;
+    }
+    assert!(
+        checked >= 4,
+        "only {checked} commands in the README session"
+    );
+}

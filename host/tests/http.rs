@@ -150,6 +150,8 @@ fn suite(base: &str) -> Vec<Answer> {
     assert!(unzipped == module, "gzip holds the same module");
     assert_eq!(get("/browser/other.js").status, 404);
 
+    // Past the 1,024 bytes a query may have, valid as it is.
+    let long_query = format!("/api/digits?n=1{}", "0".repeat(1_030));
     for (target, status, code) in [
         ("/api/digits", 400, "missing-parameter"),
         ("/api/digits?n=-5", 400, "invalid-number"),
@@ -167,10 +169,12 @@ fn suite(base: &str) -> Vec<Answer> {
             "beyond-maximum",
         ),
         ("/no/such/route", 404, "not-found"),
+        (&long_query, 414, "query-too-long"),
     ] {
         let answer = get(target);
         assert_eq!(answer.status, status, "{target}: {answer:?}");
         assert_eq!(json_of(&answer)["error"], code, "{target}");
+        assert_eq!(answer.cache_control, "no-store", "a refusal: {target}");
     }
     assert_eq!(
         json_of(&get("/api/digits?n=10000001"))["max_digits"],

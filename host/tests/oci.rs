@@ -2,7 +2,7 @@
 //! real registry on loopback: Debian's `docker-registry` (the CNCF
 //! Distribution registry), which `scripts/test.sh` installs.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -28,6 +28,12 @@ struct LocalRegistry {
 
 impl LocalRegistry {
     fn start() -> LocalRegistry {
+        LocalRegistry::start_with(Ipv4Addr::LOCALHOST, |_| String::new())
+    }
+
+    /// A registry on `ip`, with `extra` configuration (given the registry's
+    /// directory, for files it names) after the usual.
+    fn start_with(ip: Ipv4Addr, extra: impl FnOnce(&Path) -> String) -> LocalRegistry {
         let root = tempfile::tempdir().unwrap();
         // Port 0: the registry binds a port no one else holds, and logs
         // it ("listening on …", at level info).
@@ -35,8 +41,9 @@ impl LocalRegistry {
             "version: 0.1\n\
              log:\n  level: info\n  accesslog:\n    disabled: true\n\
              storage:\n  filesystem:\n    rootdirectory: {}\n\
-             http:\n  addr: 127.0.0.1:0\n",
-            root.path().join("storage").display()
+             http:\n  addr: {ip}:0\n{}",
+            root.path().join("storage").display(),
+            extra(root.path()),
         );
         std::fs::write(root.path().join("config.yml"), config).unwrap();
         let mut registry = LocalRegistry {
@@ -485,5 +492,173 @@ fn bad_references_are_refused_before_any_request() {
         stderr(&output).contains("cannot be used together"),
         "{}",
         stderr(&output)
+    );
+}
+
+/// This machine's address on its default route: a registry there is not
+/// loopback to pi-digits, so HTTPS is its default.
+fn own_address() -> Ipv4Addr {
+    // connect(2) on UDP sends nothing; it only picks the route (TEST-NET-3).
+    let socket = UdpSocket::bind("0.0.0.0:0").unwrap();
+    socket
+        .connect("203.0.113.1:9")
+        .expect("the OCI tests need a network interface besides loopback");
+    match socket.local_addr().unwrap().ip() {
+        std::net::IpAddr::V4(ip) if !ip.is_loopback() => ip,
+        other => panic!("no address besides loopback: {other}"),
+    }
+}
+
+/// The user `pi`, password `digits-of-pi`, for the registry's htpasswd:
+/// bcrypt made with Python's crypt over libxcrypt,
+/// `crypt.crypt("digits-of-pi", "$2b$05$abcdefghijklmnopqrstuv")`.
+const HTPASSWD: &str = "pi:$2b$05$abcdefghijklmnopqrstuuVvElPHnW0DkT.gUTF78bHUR2GDXTvdu\n";
+
+/// `pi-digits ARGS` with a fresh cache and exactly these registry
+/// variables.
+fn pi_digits_with(envs: &[(&str, &str)], args: &[&str]) -> Output {
+    let cache = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
+    command.arg("--cache-dir").arg(cache.path()).args(args);
+    for name in [
+        "PI_DIGITS_INSECURE_REGISTRIES",
+        "PI_DIGITS_REGISTRY_USERNAME",
+        "PI_DIGITS_REGISTRY_PASSWORD",
+    ] {
+        command.env_remove(name);
+    }
+    command.envs(envs.iter().copied());
+    run(&mut command)
+}
+
+/// A registry that is not on loopback, with htpasswd authentication:
+/// spoken to over HTTPS unless named with --insecure-registry or
+/// PI_DIGITS_INSECURE_REGISTRIES, and only with the credentials of
+/// PI_DIGITS_REGISTRY_USERNAME and PI_DIGITS_REGISTRY_PASSWORD.
+#[test]
+fn other_registries_get_https_unless_insecure_and_credentials_are_sent() {
+    let registry = LocalRegistry::start_with(own_address(), |root| {
+        std::fs::write(root.join("htpasswd"), HTPASSWD).unwrap();
+        format!(
+            "auth:\n  htpasswd:\n    realm: pi-digits\n    path: {}\n",
+            root.join("htpasswd").display()
+        )
+    });
+    let addr = registry.addr.to_string();
+    let reference = registry.reference("pi-digits/pi:0.1.0");
+    let publish = ["publish", reference.as_str()];
+    let insecure = ["--insecure-registry", addr.as_str()];
+    let user = ("PI_DIGITS_REGISTRY_USERNAME", "pi");
+    let password = ("PI_DIGITS_REGISTRY_PASSWORD", "digits-of-pi");
+
+    let output = pi_digits_with(&[user, password], &publish);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains(&format!("https://{addr}/v2/")),
+        "HTTPS by default: {}",
+        stderr(&output)
+    );
+
+    let as_insecure = [insecure.as_slice(), &publish].concat();
+    for envs in [&[][..], &[user, ("PI_DIGITS_REGISTRY_PASSWORD", "wrong")]] {
+        let output = pi_digits_with(envs, &as_insecure);
+        assert!(!output.status.success());
+        assert!(
+            stderr(&output).contains(&format!("http://{addr}/v2/"))
+                && stderr(&output).contains("code: 401"),
+            "{envs:?}: {}",
+            stderr(&output)
+        );
+    }
+    let output = pi_digits_with(&[user, password], &as_insecure);
+    let pinned = stdout(&output).trim_end().to_owned();
+    assert!(pinned.starts_with(&format!("oci://{addr}/pi-digits/pi@sha256:")));
+
+    // Pulled back, the registry named insecure by the variable this time.
+    let run_it = [
+        "--component",
+        reference.as_str(),
+        "--json",
+        "histogram",
+        "1000",
+    ];
+    let variable = ("PI_DIGITS_INSECURE_REGISTRIES", addr.as_str());
+    let output = pi_digits_with(&[variable], &run_it);
+    assert!(!output.status.success(), "no credentials, no pull");
+    assert!(
+        stderr(&output).contains("Not authorized"),
+        "{}",
+        stderr(&output)
+    );
+    assert_histogram_is_right(&pi_digits_with(&[variable, user, password], &run_it));
+}
+
+/// A registry over TLS, with a certificate no public authority issued:
+/// pi-digits speaks TLS to it and refuses the certificate, rather than
+/// falling back to plain HTTP or accepting it.
+#[test]
+fn a_registry_over_tls_is_verified() {
+    let ip = own_address();
+    let registry = LocalRegistry::start_with(ip, |root| {
+        let (cert, key) = (root.join("cert.pem"), root.join("key.pem"));
+        let made = run(Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "ec"])
+            .args(["-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"])
+            .args(["-days", "1", "-subj", "/CN=pi-digits-test"])
+            .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+            .arg("-addext")
+            .arg(format!("subjectAltName=IP:{ip}"))
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert));
+        assert!(made.status.success(), "openssl: {}", stderr(&made));
+        format!(
+            "  tls:\n    certificate: {}\n    key: {}\n",
+            cert.display(),
+            key.display()
+        )
+    });
+    let reference = registry.reference("pi-digits/pi:0.1.0");
+    let output = pi_digits_with(&[], &["publish", &reference]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains(&format!("https://{}/v2/", registry.addr))
+            && stderr(&output).contains("invalid peer certificate: UnknownIssuer"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// `serve --app oci://…`: the whole HTTP app, published as a component,
+/// is pulled and served.
+#[test]
+fn serve_runs_an_app_from_a_registry() {
+    let registry = LocalRegistry::start();
+    let work = tempfile::tempdir().unwrap();
+    let published: Value = serde_json::from_str(&stdout(&pi_digits(
+        &work.path().join("publisher"),
+        &[
+            "--component",
+            pi_digits_artifacts::APP_PATH,
+            "--json",
+            "publish",
+            &registry.reference("pi-digits/app:0.1.0"),
+        ],
+    )))
+    .unwrap();
+    let pinned = published["component"]["pinned"].as_str().unwrap();
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pi-digits"));
+    command
+        .arg("--cache-dir")
+        .arg(work.path().join("cache"))
+        .args(["serve", "--app", pinned, "--addr", "127.0.0.1:0"]);
+    let server = Server::start(command, SERVING);
+    assert!(server.output().contains("Pulled"), "{}", server.output());
+    let json = get_json(&server, "/api/histogram?n=1000");
+    assert_eq!(
+        json["counts"],
+        serde_json::to_value(Reference::load().histogram(1_000)).unwrap()
     );
 }
