@@ -307,19 +307,7 @@ fn running_out_of_file_descriptors_does_not_stop_the_server() {
 /// the 20 s deadline, not the command line's 300 s.
 #[test]
 fn serve_stops_a_computation_at_20_s_by_default() {
-    // The trapping fixture, but `digits` loops forever.
-    let looping = include_str!("fixtures/trapping.wat")
-        .replace(
-            r#"(func (export "digits") (param i64) (result i32) unreachable)"#,
-            r#"(func (export "digits") (param i64) (result i32) (loop $forever (br $forever)) unreachable)"#,
-        )
-        .replace(
-            r#"(func (export "max-digits") (result i64) unreachable)"#,
-            r#"(func (export "max-digits") (result i64) i64.const 10000000)"#,
-        );
-    assert!(looping.contains("$forever") && looping.contains("i64.const"));
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), wat::parse_str(&looping).unwrap()).unwrap();
+    let file = looping_component();
     let server = serve(&["--component", file.path().to_str().unwrap()]);
     let started = Instant::now();
     let (status, body) = get(&format!("{}/api/digits?n=10", server.base_url));
@@ -333,6 +321,66 @@ fn serve_stops_a_computation_at_20_s_by_default() {
         (Duration::from_secs(19)..Duration::from_secs(60)).contains(&waited),
         "stopped after {waited:?}"
     );
+}
+
+/// Seventy requests at once to a guest that computes until its deadline
+/// (4 s): the first 64 run at once, and the others only get a slot when one
+/// is freed, so none of them can be answered before a whole deadline has
+/// passed since the first answer.
+#[test]
+fn at_most_64_requests_are_computed_at_once() {
+    const DEADLINE: Duration = Duration::from_secs(4);
+    let file = looping_component();
+    let server = serve(&[
+        "--component",
+        file.path().to_str().unwrap(),
+        "--timeout",
+        "4",
+    ]);
+    let url = format!("{}/api/digits?n=10", server.base_url);
+    let started = Instant::now();
+    let requests: Vec<_> = (0..70)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let (status, _) = get(&url);
+                (status, started.elapsed())
+            })
+        })
+        .collect();
+    let mut finished: Vec<Duration> = requests
+        .into_iter()
+        .map(|request| {
+            let (status, at) = request.join().unwrap();
+            assert_eq!(status, 503, "the deadline stops every one");
+            at
+        })
+        .collect();
+    finished.sort();
+    // Answered before a slot freed by the first answer could have run a
+    // request to its deadline (less a tenth for the clock's tick).
+    let first_round = finished
+        .iter()
+        .filter(|&&at| at < finished[0] + DEADLINE * 9 / 10)
+        .count();
+    assert_eq!(first_round, 64, "answers at {finished:?}");
+}
+
+/// The trapping fixture, but `digits` loops until it is stopped.
+fn looping_component() -> tempfile::NamedTempFile {
+    let looping = include_str!("fixtures/trapping.wat")
+        .replace(
+            r#"(func (export "digits") (param i64) (result i32) unreachable)"#,
+            r#"(func (export "digits") (param i64) (result i32) (loop $forever (br $forever)) unreachable)"#,
+        )
+        .replace(
+            r#"(func (export "max-digits") (result i64) unreachable)"#,
+            r#"(func (export "max-digits") (result i64) i64.const 10000000)"#,
+        );
+    assert!(looping.contains("$forever") && looping.contains("i64.const"));
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), wat::parse_str(&looping).unwrap()).unwrap();
+    file
 }
 
 /// serve's own variables, each through what it does: the maximum
