@@ -74,8 +74,8 @@ impl Reference {
     }
 }
 
-/// How long a server may take to start serving, and a command to finish:
-/// generous, for a loaded 2-core machine, but never forever.
+/// How long a server may take to start serving: generous, for a loaded
+/// 2-core machine, but never forever.
 pub const START_WITHIN: Duration = Duration::from_secs(60);
 
 /// What `pi-digits serve` and `spin up` print before the address they serve.
@@ -107,9 +107,12 @@ impl Server {
     /// The server runs in a process group of its own, so that dropping the
     /// `Server` stops its children too (`spin up` runs `spin trigger http`).
     /// `pi-digits` caches compiled components in a temporary directory of
-    /// its own, unless the test set `PI_DIGITS_CACHE_DIR` itself.
+    /// its own, unless the test set `PI_DIGITS_CACHE_DIR` itself. The server
+    /// is sent SIGTERM if the thread that started it ends first (see
+    /// [`die_with_this_thread`]), so keep a `Server` on its test's thread.
     pub fn start(mut command: Command, announcement: &str) -> Server {
         let cache = private_cache(&mut command);
+        die_with_this_thread(&mut command);
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -230,6 +233,23 @@ impl Drop for Server {
     }
 }
 
+/// Has the kernel send SIGTERM to the command's process when the thread
+/// that starts it ends: a test run killed (Ctrl-C, a timeout) before it
+/// could drop its servers does not leave them running, without a parent,
+/// in process groups of their own.
+fn die_with_this_thread(command: &mut Command) {
+    // SAFETY: the closure runs between fork and exec and only calls
+    // prctl(2), which is async-signal-safe; it allocates nothing.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
 /// Points `PI_DIGITS_CACHE_DIR` of a `pi-digits` command at a new empty
 /// temporary directory, unless the test set the variable itself: what the
 /// tests compile or load never depends on earlier runs, and they never
@@ -294,6 +314,7 @@ pub fn is_serving(addr: SocketAddr) -> bool {
 /// (see [`Server::start`]).
 pub fn run(command: &mut Command) -> Output {
     let _cache = private_cache(command);
+    die_with_this_thread(command);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
