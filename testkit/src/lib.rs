@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -93,6 +94,8 @@ pub struct Server {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub base_url: String,
     output: Arc<Mutex<String>>,
+    /// The threads reading stdout and stderr into `output`.
+    readers: Vec<JoinHandle<()>>,
     /// Removed once the server has stopped (fields drop after `drop`).
     _cache: Option<TempDir>,
 }
@@ -126,15 +129,17 @@ impl Server {
             Box::new(child.stdout.take().unwrap()),
             Box::new(child.stderr.take().unwrap()),
         ];
-        for pipe in pipes {
-            collect(pipe, Arc::clone(&output), announcement, announced.clone());
-        }
+        let readers = pipes
+            .into_iter()
+            .map(|pipe| collect(pipe, Arc::clone(&output), announcement, announced.clone()))
+            .collect();
         // The server is stopped by `Drop` from here on, whatever panics.
         let mut server = Server {
             child,
             addr: SocketAddr::from(([0, 0, 0, 0], 0)),
             base_url: String::new(),
             output,
+            readers,
             _cache: cache,
         };
         let deadline = Instant::now() + START_WITHIN;
@@ -178,9 +183,29 @@ impl Server {
     }
 
     /// Everything the server has printed so far, stdout and stderr
-    /// interleaved line by line.
+    /// interleaved line by line; all of it once [`Server::wait`] has seen
+    /// the server exit.
     pub fn output(&self) -> String {
         self.output.lock().unwrap().clone()
+    }
+
+    /// The output once it contains `text`, which the server may print at
+    /// any time (stdout and stderr are read apart, so what it printed on
+    /// one before its announcement on the other may come later); panics
+    /// with the output if `text` has not come within [`START_WITHIN`].
+    pub fn wait_for_output(&self, text: &str) -> String {
+        let deadline = Instant::now() + START_WITHIN;
+        loop {
+            let output = self.output();
+            if output.contains(text) {
+                return output;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{text:?} not printed within {START_WITHIN:?}; the output:\n{output}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Sends `signal` to the server process (not its group).
@@ -191,11 +216,16 @@ impl Server {
         assert_eq!(sent, 0, "kill({}, {signal})", self.pid());
     }
 
-    /// How the server exited, if it does within `within`.
+    /// How the server exited, if it does within `within`; then, its whole
+    /// output read (unless a process it left holds its pipes past 2 s).
     pub fn wait(&mut self, within: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + within;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
+                let read = Instant::now() + Duration::from_secs(2);
+                while !self.readers.iter().all(JoinHandle::is_finished) && Instant::now() < read {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return Some(status);
             }
             if Instant::now() >= deadline {
@@ -268,26 +298,26 @@ fn private_cache(command: &mut Command) -> Option<TempDir> {
 
 /// Reads `pipe` line by line into `output` on a thread of its own (so that
 /// the child never blocks on a full pipe), and sends the address after the
-/// first `announcement`.
+/// first `announcement` once that line is in `output`.
 fn collect(
     pipe: Box<dyn Read + Send>,
     output: Arc<Mutex<String>>,
     announcement: &str,
     announced: mpsc::Sender<SocketAddr>,
-) {
+) -> JoinHandle<()> {
     let announcement = announcement.to_owned();
     std::thread::spawn(move || {
         let mut pipe = BufReader::new(pipe);
         let mut line = Vec::new();
         while pipe.read_until(b'\n', &mut line).is_ok_and(|read| read > 0) {
             let text = String::from_utf8_lossy(&line);
+            output.lock().unwrap().push_str(&text);
             if let Some(addr) = announced_addr(&text, &announcement) {
                 let _ = announced.send(addr);
             }
-            output.lock().unwrap().push_str(&text);
             line.clear();
         }
-    });
+    })
 }
 
 /// The socket address right after `announcement` in `line`, if any.
