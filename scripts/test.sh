@@ -69,7 +69,8 @@ else
 fi
 
 cargo_tests() {
-  cargo test --workspace --locked -- "${cargo_args[@]}" 2>&1 | tee "$logs/cargo"
+  # --no-fail-fast: a failing test binary does not hide what the others say.
+  cargo test --workspace --locked --no-fail-fast -- "${cargo_args[@]}" 2>&1 | tee "$logs/cargo"
 }
 leg "cargo test" cargo_tests
 # libtest's own counts, summed over the test binaries, and every test it

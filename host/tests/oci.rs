@@ -655,7 +655,7 @@ fn serve_runs_an_app_from_a_registry() {
         .arg(work.path().join("cache"))
         .args(["serve", "--app", pinned, "--addr", "127.0.0.1:0"]);
     let server = Server::start(command, SERVING);
-    assert!(server.output().contains("Pulled"), "{}", server.output());
+    server.wait_for_output("Pulled");
     let json = get_json(&server, "/api/histogram?n=1000");
     assert_eq!(
         json["counts"],

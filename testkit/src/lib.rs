@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -74,8 +75,8 @@ impl Reference {
     }
 }
 
-/// How long a server may take to start serving, and a command to finish:
-/// generous, for a loaded 2-core machine, but never forever.
+/// How long a server may take to start serving: generous, for a loaded
+/// 2-core machine, but never forever.
 pub const START_WITHIN: Duration = Duration::from_secs(60);
 
 /// What `pi-digits serve` and `spin up` print before the address they serve.
@@ -93,6 +94,8 @@ pub struct Server {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub base_url: String,
     output: Arc<Mutex<String>>,
+    /// The threads reading stdout and stderr into `output`.
+    readers: Vec<JoinHandle<()>>,
     /// Removed once the server has stopped (fields drop after `drop`).
     _cache: Option<TempDir>,
 }
@@ -107,9 +110,12 @@ impl Server {
     /// The server runs in a process group of its own, so that dropping the
     /// `Server` stops its children too (`spin up` runs `spin trigger http`).
     /// `pi-digits` caches compiled components in a temporary directory of
-    /// its own, unless the test set `PI_DIGITS_CACHE_DIR` itself.
+    /// its own, unless the test set `PI_DIGITS_CACHE_DIR` itself. The server
+    /// is sent SIGTERM if the thread that started it ends first (see
+    /// [`die_with_this_thread`]), so keep a `Server` on its test's thread.
     pub fn start(mut command: Command, announcement: &str) -> Server {
         let cache = private_cache(&mut command);
+        die_with_this_thread(&mut command);
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -123,15 +129,17 @@ impl Server {
             Box::new(child.stdout.take().unwrap()),
             Box::new(child.stderr.take().unwrap()),
         ];
-        for pipe in pipes {
-            collect(pipe, Arc::clone(&output), announcement, announced.clone());
-        }
+        let readers = pipes
+            .into_iter()
+            .map(|pipe| collect(pipe, Arc::clone(&output), announcement, announced.clone()))
+            .collect();
         // The server is stopped by `Drop` from here on, whatever panics.
         let mut server = Server {
             child,
             addr: SocketAddr::from(([0, 0, 0, 0], 0)),
             base_url: String::new(),
             output,
+            readers,
             _cache: cache,
         };
         let deadline = Instant::now() + START_WITHIN;
@@ -175,9 +183,29 @@ impl Server {
     }
 
     /// Everything the server has printed so far, stdout and stderr
-    /// interleaved line by line.
+    /// interleaved line by line; all of it once [`Server::wait`] has seen
+    /// the server exit.
     pub fn output(&self) -> String {
         self.output.lock().unwrap().clone()
+    }
+
+    /// The output once it contains `text`, which the server may print at
+    /// any time (stdout and stderr are read apart, so what it printed on
+    /// one before its announcement on the other may come later); panics
+    /// with the output if `text` has not come within [`START_WITHIN`].
+    pub fn wait_for_output(&self, text: &str) -> String {
+        let deadline = Instant::now() + START_WITHIN;
+        loop {
+            let output = self.output();
+            if output.contains(text) {
+                return output;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{text:?} not printed within {START_WITHIN:?}; the output:\n{output}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Sends `signal` to the server process (not its group).
@@ -188,11 +216,16 @@ impl Server {
         assert_eq!(sent, 0, "kill({}, {signal})", self.pid());
     }
 
-    /// How the server exited, if it does within `within`.
+    /// How the server exited, if it does within `within`; then, its whole
+    /// output read (unless a process it left holds its pipes past 2 s).
     pub fn wait(&mut self, within: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + within;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
+                let read = Instant::now() + Duration::from_secs(2);
+                while !self.readers.iter().all(JoinHandle::is_finished) && Instant::now() < read {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return Some(status);
             }
             if Instant::now() >= deadline {
@@ -230,6 +263,23 @@ impl Drop for Server {
     }
 }
 
+/// Has the kernel send SIGTERM to the command's process when the thread
+/// that starts it ends: a test run killed (Ctrl-C, a timeout) before it
+/// could drop its servers does not leave them running, without a parent,
+/// in process groups of their own.
+fn die_with_this_thread(command: &mut Command) {
+    // SAFETY: the closure runs between fork and exec and only calls
+    // prctl(2), which is async-signal-safe; it allocates nothing.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
 /// Points `PI_DIGITS_CACHE_DIR` of a `pi-digits` command at a new empty
 /// temporary directory, unless the test set the variable itself: what the
 /// tests compile or load never depends on earlier runs, and they never
@@ -248,26 +298,26 @@ fn private_cache(command: &mut Command) -> Option<TempDir> {
 
 /// Reads `pipe` line by line into `output` on a thread of its own (so that
 /// the child never blocks on a full pipe), and sends the address after the
-/// first `announcement`.
+/// first `announcement` once that line is in `output`.
 fn collect(
     pipe: Box<dyn Read + Send>,
     output: Arc<Mutex<String>>,
     announcement: &str,
     announced: mpsc::Sender<SocketAddr>,
-) {
+) -> JoinHandle<()> {
     let announcement = announcement.to_owned();
     std::thread::spawn(move || {
         let mut pipe = BufReader::new(pipe);
         let mut line = Vec::new();
         while pipe.read_until(b'\n', &mut line).is_ok_and(|read| read > 0) {
             let text = String::from_utf8_lossy(&line);
+            output.lock().unwrap().push_str(&text);
             if let Some(addr) = announced_addr(&text, &announcement) {
                 let _ = announced.send(addr);
             }
-            output.lock().unwrap().push_str(&text);
             line.clear();
         }
-    });
+    })
 }
 
 /// The socket address right after `announcement` in `line`, if any.
@@ -294,6 +344,7 @@ pub fn is_serving(addr: SocketAddr) -> bool {
 /// (see [`Server::start`]).
 pub fn run(command: &mut Command) -> Output {
     let _cache = private_cache(command);
+    die_with_this_thread(command);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
