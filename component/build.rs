@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::env;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use pi_digits_math::cache::MAX_DIGITS;
 use pi_digits_math::pi;
@@ -62,7 +62,7 @@ fn main() {
 
 /// The first `n` digits, computed up to the next size the fixture has a
 /// SHA-256 for and checked against it.
-fn checked_digits(n: u64, fixture: &PathBuf) -> String {
+fn checked_digits(n: u64, fixture: &Path) -> String {
     let text = fs::read_to_string(fixture)
         .unwrap_or_else(|error| panic!("reading {}: {error}", fixture.display()));
     let reference: Reference = serde_json::from_str(&text).expect("the reference fixture parses");

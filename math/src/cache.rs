@@ -86,7 +86,7 @@ impl DigitCache {
             return Ok(Cow::Borrowed(""));
         }
         check(end)?;
-        // Both checks are against lengths held in memory, so they fit a usize.
+        // end ≤ MAX_DIGITS: both fit a usize on every target.
         let (offset, end) = (offset as usize, end as usize);
         if !self.computed(end) && end <= self.snapshot.len() {
             return Ok(Cow::Owned(self.snapshot.window(offset, end - offset)));
