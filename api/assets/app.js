@@ -1,10 +1,12 @@
-// The Pi Day page: the histogram of the first N digits of π and the first
-// few thousand digits as tiles. Two modes: ask the server (the pi:digits
-// component behind the HTTP component), or run the same component in this
-// browser, in a Web Worker (/browser/worker.js), so the page never blocks.
-// Vanilla ES module, no build step.
+// The Pi Day page: the histogram of the first N digits of π, the first
+// few thousand digits as tiles, and a search ("find your birthday in π").
+// Two modes: ask the server (the pi:digits component behind the HTTP
+// component), or run the same component in this browser, in Web Workers
+// (/browser/worker.js), so the page never blocks. Vanilla ES module, no
+// build step.
 
 const TILE_LIMIT = 2000; // the grid shows at most this many digits
+const SEARCH_DIGITS = 1000000; // the search looks among this many, in both modes
 const number = new Intl.NumberFormat('en-US');
 const $ = (id) => document.getElementById(id);
 
@@ -20,6 +22,11 @@ const tilesSection = tiles.closest('section');
 const modeNote = $('mode-note');
 const download = $('download');
 const form = $('controls');
+const searchForm = $('search-form');
+const searchInput = $('q');
+const searchResult = $('search-result');
+const searchSummary = $('search-summary');
+const searchContext = $('search-context');
 
 const MODE_NOTES = {
   server: 'Computed by the pi:digits WebAssembly component on the server.',
@@ -41,7 +48,10 @@ const rows = Array.from({ length: 10 }, (_, d) => {
 });
 
 let current = null; // the AbortController of the computation in flight
-let engine = null; // the in-browser worker, started on first use
+let currentSearch = null; // the AbortController of the search in flight
+// The in-browser workers, each started on first use: one computes the
+// histogram and the tiles, one searches, so that neither stops the other.
+const engines = { compute: null, search: null };
 let nextId = 0;
 let digitsUrl = null; // the object URL of the digits computed in this browser
 
@@ -143,7 +153,7 @@ async function fromServer(n, shown, signal, fresh) {
 
 // In-browser mode: the worker computes all N digits and their histogram.
 async function inBrowser(n, shown, signal, fresh) {
-  const answer = await computeInWorker(n, signal);
+  const answer = await inWorker('compute', { n }, signal);
   if (!fresh()) return;
   renderHistogram(n, answer.counts);
   renderTiles(answer.digits.slice(0, shown), n);
@@ -174,21 +184,22 @@ function startWorker() {
   return { worker, ready };
 }
 
-function stopWorker() {
-  engine?.worker.terminate();
-  engine = null;
+function stopWorker(kind) {
+  engines[kind]?.worker.terminate();
+  engines[kind] = null;
 }
 
-// One computation in the worker. Aborting it (a newer choice) stops the
-// worker outright: a computation in wasm cannot be interrupted otherwise.
-async function computeInWorker(n, signal) {
-  engine ??= startWorker();
+// One call in the worker of this kind. Aborting it (a newer choice) stops
+// the worker outright: a computation in wasm cannot be interrupted otherwise.
+async function inWorker(kind, message, signal) {
+  engines[kind] ??= startWorker();
+  const engine = engines[kind];
   const { worker, ready } = engine;
   let loadMs;
   try {
     loadMs = await ready;
   } catch (error) {
-    stopWorker();
+    if (engines[kind] === engine) stopWorker(kind);
     throw error;
   }
   if (signal.aborted) throw new DOMException('Superseded', 'AbortError');
@@ -208,18 +219,18 @@ async function computeInWorker(n, signal) {
     const onError = (event) => {
       event.preventDefault();
       done();
-      stopWorker();
+      if (engines[kind] === engine) stopWorker(kind);
       reject(new Error('The in-browser computation failed (out of memory?). Try fewer digits or the server.'));
     };
     const onAbort = () => {
       done();
-      if (engine?.worker === worker) stopWorker();
+      if (engines[kind] === engine) stopWorker(kind);
       reject(new DOMException('Superseded', 'AbortError'));
     };
     worker.addEventListener('message', onMessage);
     worker.addEventListener('error', onError);
     signal.addEventListener('abort', onAbort, { once: true });
-    worker.postMessage({ id, n });
+    worker.postMessage({ id, ...message });
   });
 }
 
@@ -308,6 +319,62 @@ function initialN() {
   return n;
 }
 
+// Where the digits typed occur: the first position, how often, and the
+// digits around the first occurrence, from the server or the worker.
+async function search(q) {
+  currentSearch?.abort();
+  const controller = new AbortController();
+  currentSearch = controller;
+  const { signal } = controller;
+  const mode = selectedMode();
+  searchResult.dataset.state = 'loading';
+  searchResult.dataset.mode = mode;
+  searchContext.hidden = true;
+  searchSummary.textContent = `Searching the first ${number.format(SEARCH_DIGITS)} digits ${MODE_PLACES[mode]}…`;
+  try {
+    const found = mode === 'browser'
+      ? await inWorker('search', { search: q, n: SEARCH_DIGITS }, signal)
+      : (await getJson(`/api/search?q=${encodeURIComponent(q)}&n=${SEARCH_DIGITS}`, signal)).body;
+    if (currentSearch !== controller) return;
+    renderSearch(found, mode);
+  } catch (error) {
+    if (currentSearch !== controller) return; // superseded by a newer search
+    searchResult.dataset.state = 'error';
+    searchSummary.textContent = `Could not search for “${q}”: ${error.message}`;
+  }
+}
+
+function renderSearch({ q, n, position, count, before, after }, mode) {
+  const digits = `the first ${number.format(n)} digits of π`;
+  if (position === null) {
+    searchResult.dataset.state = 'not-found';
+    searchSummary.textContent = `${q} is not among ${digits} (searched ${MODE_PLACES[mode]}).`;
+    return;
+  }
+  const where = position === 0
+    ? 'at position 0, the leading 3'
+    : `at position ${number.format(position)}, the ${ordinal(position)} digit after the decimal point`;
+  const times = count === 1 ? 'once' : `${number.format(count)} times`;
+  searchResult.dataset.state = 'found';
+  searchSummary.textContent = `${q} first appears ${where}; it occurs ${times} in ${digits} ` +
+    `(searched ${MODE_PLACES[mode]}).`;
+  // An ellipsis where the digits go on beyond those shown.
+  const start = position - before.length;
+  $('search-before').textContent = (start > 0 ? '…' : '') + before;
+  $('search-match').textContent = q;
+  $('search-after').textContent = after + (position + q.length + after.length < n ? '…' : '');
+  searchContext.hidden = false;
+}
+
+function ordinal(k) {
+  const suffix = { one: 'st', two: 'nd', few: 'rd', other: 'th' }[new Intl.PluralRules('en-US', { type: 'ordinal' }).select(k)];
+  return `${number.format(k)}${suffix}`;
+}
+
+searchForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  search(searchInput.value.trim());
+});
 form.addEventListener('submit', (event) => event.preventDefault());
 select.addEventListener('change', () => show(Number(select.value)));
 form.addEventListener('change', (event) => {

@@ -58,6 +58,15 @@ impl Query {
             .ok_or_else(|| ApiError::missing_parameter(name))?;
         parse_count(value).ok_or_else(|| ApiError::invalid_number(name, value))
     }
+
+    /// Parameter `name` as a count, `default` if absent.
+    pub fn count_or(&self, name: &str, default: u64) -> Result<u64, ApiError> {
+        if self.has(name) {
+            self.count(name)
+        } else {
+            Ok(default)
+        }
+    }
 }
 
 /// A whole number written in plain decimal digits that fits a u64.

@@ -2,8 +2,12 @@
 
 use std::cell::RefCell;
 
-use pi_digits_api::api::{BeyondMaximum, Capped, Headers, Method, Pi, Reply, respond};
+use pi_digits_api::api::{
+    BeyondMaximum, Capped, Headers, Method, Occurrences, PatternProblem, Pi, Reply, SearchRefusal,
+    respond,
+};
 use pi_digits_math::cache::{self, DigitCache, MAX_DIGITS};
+use pi_digits_math::search::{self, Pattern};
 use pi_digits_testkit::Reference;
 use serde_json::{Value, json};
 
@@ -40,6 +44,24 @@ impl Pi for NativePi {
             .map(|counts| counts.to_vec())
             .map_err(beyond)
     }
+    fn search(&self, pattern: &str, n: u64) -> Result<Occurrences, SearchRefusal> {
+        let pattern = Pattern::new(pattern).map_err(|problem| {
+            SearchRefusal::BadPattern(match problem {
+                search::PatternProblem::Empty => PatternProblem::Empty,
+                search::PatternProblem::NotADigit => PatternProblem::NotADigit,
+                search::PatternProblem::TooLong => PatternProblem::TooLong,
+            })
+        })?;
+        let found = self
+            .0
+            .borrow_mut()
+            .search(pattern, n)
+            .map_err(|error| SearchRefusal::BeyondMaximum(beyond(error)))?;
+        Ok(Occurrences {
+            position: found.position,
+            count: found.count,
+        })
+    }
 }
 
 fn get(target: &str) -> Reply {
@@ -51,22 +73,28 @@ fn native() -> NativePi {
 }
 
 fn request(method: Method, target: &str, accept: Option<&str>) -> Reply {
-    let pi = native();
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let headers = Headers {
         accept,
-        accept_encoding: None,
+        ..Headers::default()
     };
-    respond(&pi, &[], method, path, query, headers)
+    request_from(&native(), method, target, headers)
 }
 
-fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
+fn request_from(pi: &impl Pi, method: Method, target: &str, headers: Headers) -> Reply {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    respond(pi, &[], method, path, query, headers)
+}
+
+fn find_header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
     reply
         .headers
         .iter()
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.as_str())
-        .unwrap()
+}
+
+fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
+    find_header(reply, name).unwrap_or_else(|| panic!("no {name} in {:?}", reply.headers))
 }
 
 fn json_body(reply: &Reply) -> Value {
@@ -216,7 +244,447 @@ fn bad_requests_get_json_errors() {
     let reply = request(Method::Other, "/api/digits?n=5", None);
     assert_eq!(reply.status, 405);
     assert_eq!(json_body(&reply)["error"], "method-not-allowed");
-    assert_eq!(header(&reply, "allow"), "GET");
+    assert_eq!(header(&reply, "allow"), "GET, HEAD, OPTIONS");
+}
+
+/// A request to every GET route, one answer of each kind.
+const GET_ROUTES: &[&str] = &[
+    "/",
+    "/app.js",
+    "/style.css",
+    "/browser/worker.js",
+    "/api/info",
+    "/api/digits?n=50",
+    "/api/digits?offset=5&length=5&format=text",
+    "/api/histogram?n=100",
+    "/api/search?q=999999&n=1000",
+    "/v1/pi?start=0&numberOfDigits=10",
+];
+
+/// The routes that pages on other origins may call.
+fn is_api(target: &str) -> bool {
+    target.starts_with("/api/") || target.starts_with("/v1/")
+}
+
+fn with(if_none_match: &str) -> Headers<'_> {
+    Headers {
+        if_none_match: Some(if_none_match),
+        ..Headers::default()
+    }
+}
+
+#[test]
+fn head_gets_the_reply_get_gets() {
+    for target in GET_ROUTES
+        .iter()
+        .chain(&["/api/digits?n=x", "/api/digits?n=10000001", "/nope"])
+    {
+        assert_eq!(request(Method::Head, target, None), get(target), "{target}");
+    }
+}
+
+#[test]
+fn answers_carry_a_strong_etag_and_one_named_in_if_none_match_is_a_304() {
+    for target in GET_ROUTES {
+        let reply = get(target);
+        let etag = header(&reply, "etag").to_owned();
+        // Strong (no W/), quoted, and stable: the same answer has the same tag.
+        assert!(
+            etag.len() > 2 && etag.starts_with('"') && etag.ends_with('"'),
+            "{target}: {etag}"
+        );
+        assert_eq!(header(&get(target), "etag"), etag, "{target}");
+        for (method, if_none_match) in [
+            (Method::Get, etag.clone()),
+            (Method::Head, etag.clone()),
+            (Method::Get, "*".to_owned()),
+            (Method::Get, format!("\"stale\", W/{etag}")),
+        ] {
+            let revalidated = request_from(&native(), method, target, with(&if_none_match));
+            assert_eq!(revalidated.status, 304, "{target} with {if_none_match}");
+            assert!(revalidated.body.is_empty());
+            for name in [
+                "etag",
+                "cache-control",
+                "vary",
+                "access-control-allow-origin",
+            ] {
+                assert_eq!(
+                    find_header(&revalidated, name),
+                    find_header(&reply, name),
+                    "{target}: {name}"
+                );
+            }
+            for name in ["content-type", "content-length"] {
+                assert_eq!(find_header(&revalidated, name), None, "{target}: {name}");
+            }
+        }
+        let changed = request_from(&native(), Method::Get, target, with("\"0123\", W/\"4567\""));
+        assert_eq!(changed, reply, "{target}: another tag gets the answer");
+    }
+    // Two representations of one resource have two tags.
+    let json = get("/api/digits?n=20");
+    let text = request(Method::Get, "/api/digits?n=20", Some("text/plain"));
+    assert_ne!(header(&json, "etag"), header(&text, "etag"));
+    assert_eq!(
+        header(&text, "etag"),
+        header(&get("/api/digits?n=20&format=text"), "etag")
+    );
+    assert_ne!(
+        header(&json, "etag"),
+        header(&get("/api/digits?n=21"), "etag")
+    );
+    // Refusals are not representations: no tag, never a 304.
+    for target in ["/api/digits?n=x", "/api/search?q=x", "/nope"] {
+        let refused = request_from(&native(), Method::Get, target, with("*"));
+        assert!(refused.status >= 400, "{target}");
+        assert_eq!(find_header(&refused, "etag"), None, "{target}");
+    }
+}
+
+#[test]
+fn the_api_is_open_to_every_origin_and_answers_preflights() {
+    for target in GET_ROUTES {
+        let reply = get(target);
+        if is_api(target) {
+            assert_eq!(
+                header(&reply, "access-control-allow-origin"),
+                "*",
+                "{target}"
+            );
+            assert_eq!(
+                header(&reply, "access-control-expose-headers"),
+                "etag",
+                "{target}"
+            );
+        } else {
+            assert_eq!(
+                find_header(&reply, "access-control-allow-origin"),
+                None,
+                "{target}"
+            );
+        }
+
+        let preflight = request(Method::Options, target, None);
+        assert_eq!(preflight.status, 204, "{target}");
+        assert!(preflight.body.is_empty());
+        assert_eq!(header(&preflight, "allow"), "GET, HEAD, OPTIONS");
+        if is_api(target) {
+            assert_eq!(header(&preflight, "access-control-allow-origin"), "*");
+            assert_eq!(
+                header(&preflight, "access-control-allow-methods"),
+                "GET, HEAD, OPTIONS"
+            );
+            assert_eq!(header(&preflight, "access-control-allow-headers"), "*");
+            let max_age: u64 = header(&preflight, "access-control-max-age")
+                .parse()
+                .unwrap();
+            assert!(max_age >= 600, "{max_age}");
+        } else {
+            assert_eq!(
+                find_header(&preflight, "access-control-allow-origin"),
+                None,
+                "{target}"
+            );
+        }
+
+        let refused = request(Method::Other, target, None);
+        assert_eq!(refused.status, 405, "{target}");
+        assert_eq!(json_body(&refused)["error"], "method-not-allowed");
+        assert_eq!(header(&refused, "allow"), "GET, HEAD, OPTIONS");
+        assert_eq!(header(&refused, "cache-control"), "no-store");
+    }
+    // Every refusal is readable from any origin, the host's own among them.
+    for target in [
+        "/api/digits?n=x",
+        "/api/digits?n=10000001",
+        "/v1/pi?radix=16",
+        "/nope",
+    ] {
+        assert_eq!(
+            header(&get(target), "access-control-allow-origin"),
+            "*",
+            "{target}"
+        );
+    }
+    assert_eq!(request(Method::Options, "/nope", None).status, 404);
+}
+
+#[test]
+fn digits_are_cached_forever_the_limit_is_revalidated() {
+    for target in [
+        "/api/digits?n=50",
+        "/api/histogram?n=100",
+        "/api/search?q=999999&n=1000",
+        "/v1/pi",
+    ] {
+        let reply = get(target);
+        assert_eq!(
+            header(&reply, "cache-control"),
+            "public, max-age=31536000, immutable",
+            "{target}"
+        );
+    }
+    // The server's configured maximum may change with a restart.
+    assert_eq!(header(&get("/api/info"), "cache-control"), "no-cache");
+    // What `Accept` chooses, caches must keep apart.
+    for reply in [
+        get("/api/digits?n=5"),
+        get("/api/digits?n=5&format=text"),
+        request(Method::Get, "/api/digits?n=5", Some("text/plain")),
+    ] {
+        assert_eq!(header(&reply, "vary"), "accept");
+    }
+    assert_eq!(find_header(&get("/api/histogram?n=5"), "vary"), None);
+}
+
+#[test]
+fn v1_pi_answers_as_pi_delivery_does() {
+    let reference = Reference::load();
+    assert_eq!(reference.prefix(10), "3141592653");
+    for (target, content) in [
+        ("/v1/pi?start=0&numberOfDigits=10", reference.prefix(10)),
+        ("/v1/pi", reference.prefix(100)),
+        ("/v1/pi?start=1000", reference.window(1000, 100)),
+        (
+            "/v1/pi?numberOfDigits=5&start=1&radix=10",
+            reference.window(1, 5),
+        ),
+        (
+            "/v1/pi?start=99000&numberOfDigits=1000",
+            reference.window(99_000, 1000),
+        ),
+        ("/v1/pi?numberOfDigits=0", ""),
+    ] {
+        let reply = get(target);
+        assert_eq!(reply.status, 200, "{target}");
+        assert_eq!(json_body(&reply), json!({ "content": content }), "{target}");
+    }
+    for (target, status, code) in [
+        ("/v1/pi?radix=16", 400, "unsupported-radix"),
+        (
+            "/v1/pi?start=0&numberOfDigits=10&radix=2",
+            400,
+            "unsupported-radix",
+        ),
+        ("/v1/pi?radix=ten", 400, "invalid-number"),
+        ("/v1/pi?start=-1", 400, "invalid-number"),
+        ("/v1/pi?numberOfDigits=1.5", 400, "invalid-number"),
+        ("/v1/pi?start=1&start=2", 400, "repeated-parameter"),
+        ("/v1/pi?digits=5", 400, "unknown-parameter"),
+        (
+            "/v1/pi?start=10000000&numberOfDigits=1",
+            422,
+            "beyond-maximum",
+        ),
+        (
+            "/v1/pi?start=18446744073709551615&numberOfDigits=2",
+            422,
+            "beyond-maximum",
+        ),
+    ] {
+        let reply = get(target);
+        assert_eq!(reply.status, status, "{target}");
+        assert_eq!(json_body(&reply)["error"], code, "{target}");
+        assert_eq!(header(&reply, "cache-control"), "no-store");
+    }
+    let radix = json_body(&get("/v1/pi?radix=16"));
+    assert!(
+        radix["message"].as_str().unwrap().contains("only radix 10"),
+        "{radix}"
+    );
+}
+
+/// Up to 20 digits either side of `position`, within the first `n`, from
+/// the reference (which holds 10^5 digits).
+fn context(position: u64, length: u64, n: u64) -> (&'static str, &'static str) {
+    let reference = Reference::load();
+    let start = position.saturating_sub(20);
+    let end = (position + length + 20).min(n);
+    (
+        reference.window(start, position - start),
+        reference.window(position + length, end - position - length),
+    )
+}
+
+#[test]
+fn searches_match_the_reference() {
+    let reference = Reference::load();
+    let pi = native();
+    let search = |target: &str| {
+        let reply = request_from(&pi, Method::Get, target, Headers::default());
+        assert_eq!(reply.status, 200, "{target}");
+        json_body(&reply)
+    };
+    for n in [10, 1_000, 100_000, 1_000_000] {
+        let mut cases = 0;
+        for case in reference.searches_in(n) {
+            cases += 1;
+            let body = search(&format!("/api/search?q={}&n={n}", case.pattern));
+            assert_eq!(body["q"], case.pattern);
+            assert_eq!(body["n"], n);
+            assert_eq!(body["position"], json!(case.position), "{case:?}");
+            assert_eq!(body["count"], case.count, "{case:?}");
+            let (before, after) = (
+                body["before"].as_str().unwrap(),
+                body["after"].as_str().unwrap(),
+            );
+            let Some(position) = case.position else {
+                assert_eq!((before, after), ("", ""), "{case:?}");
+                continue;
+            };
+            let length = case.pattern.len() as u64;
+            if position + length + 20 <= reference.stored_digits() {
+                assert_eq!((before, after), context(position, length, n), "{case:?}");
+            } else {
+                // Past the reference's digits (140319 at 450,403): the
+                // context is the 20 digits either side, as the window API has them.
+                assert_eq!((before.len(), after.len()), (20, 20), "{case:?}");
+                let around = search(&format!(
+                    "/api/search?q={before}{}{after}&n={n}",
+                    case.pattern
+                ));
+                assert_eq!(around["position"], position - 20, "{case:?}");
+            }
+        }
+        assert!(cases >= 10, "the fixture has searches in the first {n}");
+    }
+    // The birthday of the issue, 14 March 2019, in the default million.
+    let birthday = search("/api/search?q=140319");
+    assert_eq!(birthday["n"], 1_000_000);
+    let expected = reference
+        .searches_in(1_000_000)
+        .find(|case| case.pattern == "140319")
+        .unwrap();
+    assert_eq!(birthday["position"], json!(expected.position));
+    assert_eq!(birthday["count"], expected.count);
+    // The context stays within the n digits searched, and within π's start.
+    let nine = reference
+        .searches_in(10)
+        .find(|case| case.pattern == "9")
+        .unwrap();
+    let body = search("/api/search?q=9&n=10");
+    assert_eq!(body["position"], json!(nine.position));
+    let (before, after) = context(nine.position.unwrap(), 1, 10);
+    assert_eq!(
+        (
+            body["before"].as_str().unwrap(),
+            body["after"].as_str().unwrap()
+        ),
+        (before, after)
+    );
+    assert_eq!(after.len(), 4, "cut at n");
+    assert_eq!(search("/api/search?q=314159&n=10")["before"], "");
+    let long = search("/api/search?q=3141592653&n=5");
+    assert_eq!(
+        (long["position"].clone(), long["count"].clone()),
+        (Value::Null, json!(0))
+    );
+}
+
+/// A pi component that must not be called.
+struct Untouchable;
+
+impl Pi for Untouchable {
+    fn max_digits(&self) -> u64 {
+        panic!("max_digits called")
+    }
+    fn digits(&self, _: u64) -> Result<String, BeyondMaximum> {
+        panic!("digits called")
+    }
+    fn digits_window(&self, _: u64, _: u64) -> Result<String, BeyondMaximum> {
+        panic!("digits_window called")
+    }
+    fn histogram(&self, _: u64) -> Result<Vec<u64>, BeyondMaximum> {
+        panic!("histogram called")
+    }
+    fn search(&self, pattern: &str, _: u64) -> Result<Occurrences, SearchRefusal> {
+        panic!("search called with {pattern:?}")
+    }
+}
+
+#[test]
+fn bad_patterns_are_refused_at_the_edge_with_a_stable_code() {
+    let too_long = "1".repeat(101);
+    let too_long_and_not_digits = format!("{}x", "1".repeat(100));
+    for (q, problem) in [
+        ("", "empty"),
+        ("12a4", "not-a-digit"),
+        ("3.14", "not-a-digit"),
+        ("%2B1", "not-a-digit"),
+        ("-1", "not-a-digit"),
+        ("1%200", "not-a-digit"),
+        ("%D9%A3", "not-a-digit"),
+        ("1+2", "not-a-digit"),
+        (&too_long, "too-long"),
+        (&too_long_and_not_digits, "too-long"),
+    ] {
+        // Whatever n is, even past the maximum.
+        for n in ["", "&n=10", "&n=18446744073709551615"] {
+            let target = format!("/api/search?q={q}{n}");
+            let reply = request_from(&Untouchable, Method::Get, &target, Headers::default());
+            assert_eq!(reply.status, 400, "{target}");
+            let body = json_body(&reply);
+            assert_eq!(body["error"], "invalid-pattern", "{target}");
+            assert_eq!(body["problem"], problem, "{target}");
+            assert!(body["message"].as_str().unwrap().contains('q'), "{target}");
+            assert_eq!(header(&reply, "cache-control"), "no-store");
+        }
+    }
+    for (target, status, code) in [
+        ("/api/search", 400, "missing-parameter"),
+        ("/api/search?n=10", 400, "missing-parameter"),
+        ("/api/search?q=1&n=abc", 400, "invalid-number"),
+        ("/api/search?q=1&q=2", 400, "repeated-parameter"),
+        ("/api/search?q=1&pattern=2", 400, "unknown-parameter"),
+    ] {
+        let reply = request_from(&Untouchable, Method::Get, target, Headers::default());
+        assert_eq!(
+            (reply.status, json_body(&reply)["error"].as_str()),
+            (status, Some(code)),
+            "{target}"
+        );
+    }
+    let reply = get("/api/search?q=1&n=10000001");
+    assert_eq!(reply.status, 422);
+    assert_eq!(json_body(&reply)["max_digits"], MAX_DIGITS);
+}
+
+/// A pi component that refuses every pattern: its edge and ours disagree.
+struct Stricter;
+
+impl Pi for Stricter {
+    fn max_digits(&self) -> u64 {
+        MAX_DIGITS
+    }
+    fn digits(&self, _: u64) -> Result<String, BeyondMaximum> {
+        unimplemented!("not called by a search")
+    }
+    fn digits_window(&self, _: u64, _: u64) -> Result<String, BeyondMaximum> {
+        unimplemented!("not called by a refused search")
+    }
+    fn histogram(&self, _: u64) -> Result<Vec<u64>, BeyondMaximum> {
+        unimplemented!("not called by a search")
+    }
+    fn search(&self, _: &str, _: u64) -> Result<Occurrences, SearchRefusal> {
+        Err(SearchRefusal::BadPattern(PatternProblem::TooLong))
+    }
+}
+
+#[test]
+fn the_components_own_refusal_of_a_pattern_is_a_400_too() {
+    let reply = request_from(
+        &Stricter,
+        Method::Get,
+        "/api/search?q=1",
+        Headers::default(),
+    );
+    assert_eq!(reply.status, 400);
+    let body = json_body(&reply);
+    assert_eq!(
+        (body["error"].as_str(), body["problem"].as_str()),
+        (Some("invalid-pattern"), Some("too-long"))
+    );
 }
 
 #[test]
@@ -241,34 +709,60 @@ fn hosts_can_tell_how_many_digits_a_request_needs() {
         "malformed: the component refuses it"
     );
     assert_eq!(digits_needed("/api/digits", "n=5&n=6"), None);
+    assert_eq!(digits_needed("/api/search", "q=140319&n=500"), Some(500));
+    assert_eq!(
+        digits_needed("/api/search", "q=140319"),
+        Some(1_000_000),
+        "the default n"
+    );
+    assert_eq!(
+        digits_needed("/api/search", "q=14x&n=5"),
+        None,
+        "a bad pattern is a 400, whatever n is"
+    );
+    assert_eq!(digits_needed("/api/search", "n=5"), None);
+    assert_eq!(digits_needed("/v1/pi", ""), Some(100));
+    assert_eq!(
+        digits_needed("/v1/pi", "start=1000&numberOfDigits=50"),
+        Some(1050)
+    );
+    assert_eq!(digits_needed("/v1/pi", "start=1000"), Some(1100));
+    assert_eq!(
+        digits_needed("/v1/pi", "start=18446744073709551615&numberOfDigits=2"),
+        Some(u64::MAX)
+    );
+    assert_eq!(digits_needed("/v1/pi", "radix=16"), None);
     assert_eq!(digits_needed("/api/info", ""), None);
     assert_eq!(digits_needed("/", "n=5"), None);
 }
 
 mod bad_input {
-    use std::cell::Cell;
-
     use pi_digits_api::api::digits_needed;
     use proptest::prelude::*;
 
     use super::*;
 
-    /// A stand-in for the pi component that records how many digits it is
-    /// asked for (and answers zeros, up to a small maximum).
+    /// A stand-in for the pi component that records how many digits each
+    /// call needs (and answers zeros, up to a small maximum).
     #[derive(Default)]
     struct Recording {
-        asked: Cell<Option<u64>>,
+        asked: RefCell<Vec<u64>>,
     }
 
     impl Recording {
         const MAX: u64 = 4_096;
 
         fn ask(&self, needed: u64) -> Result<(), BeyondMaximum> {
-            assert!(self.asked.replace(Some(needed)).is_none(), "asked twice");
+            self.asked.borrow_mut().push(needed);
             if needed > Self::MAX {
                 return Err(BeyondMaximum { maximum: Self::MAX });
             }
             Ok(())
+        }
+
+        /// The most digits any call needed, if there was a call.
+        fn most_asked(&self) -> Option<u64> {
+            self.asked.borrow().iter().copied().max()
         }
     }
 
@@ -287,6 +781,23 @@ mod bad_input {
         fn histogram(&self, n: u64) -> Result<Vec<u64>, BeyondMaximum> {
             self.ask(n)?;
             Ok(vec![n, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        }
+        fn search(&self, pattern: &str, n: u64) -> Result<Occurrences, SearchRefusal> {
+            self.ask(n)?;
+            let length = pattern.len() as u64;
+            Ok(
+                if pattern.bytes().all(|digit| digit == b'0') && length <= n {
+                    Occurrences {
+                        position: Some(0),
+                        count: n - length + 1,
+                    }
+                } else {
+                    Occurrences {
+                        position: None,
+                        count: 0,
+                    }
+                },
+            )
         }
     }
 
@@ -316,7 +827,24 @@ mod bad_input {
             Just("offset".to_owned()),
             Just("length".to_owned()),
             Just("format".to_owned()),
+            Just("q".to_owned()),
+            Just("start".to_owned()),
+            Just("numberOfDigits".to_owned()),
+            Just("radix".to_owned()),
             "[a-z]{1,6}",
+        ]
+    }
+
+    /// Every route, for queries of any shape.
+    fn path() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just("/api/digits"),
+            Just("/api/histogram"),
+            Just("/api/info"),
+            Just("/api/search"),
+            Just("/v1/pi"),
+            Just("/"),
+            Just("/api/nope"),
         ]
     }
 
@@ -335,9 +863,41 @@ mod bad_input {
     }
 
     /// Well-formed requests for digits, on either side of the stand-in's
-    /// maximum: counts, windows in either order, with or without a format.
-    fn counted() -> impl Strategy<Value = String> {
+    /// maximum, with their routes: digits, searches (patterns valid or
+    /// not, `n` given or the default) and pi.delivery windows (each part
+    /// given or not, radix 10 or not).
+    fn counted() -> impl Strategy<Value = (&'static str, String)> {
         let count = prop_oneof![0u64..5_000, any::<u64>()];
+        let maybe = |name: &'static str, count: BoxedStrategy<u64>| {
+            prop_oneof![
+                Just(String::new()),
+                count.prop_map(move |n| format!("&{name}={n}"))
+            ]
+        };
+        let counts = count.clone().boxed();
+        let searches = (
+            "0{1,4}|[0-9]{1,6}|[0-9]{101}|[0-9a-z%]{0,4}",
+            maybe("n", counts.clone()),
+        )
+            .prop_map(|(q, n)| ("/api/search", format!("q={q}{n}")));
+        let radix = prop_oneof![Just(""), Just("&radix=10"), Just("&radix=16")];
+        let pi_delivery = (
+            maybe("start", counts.clone()),
+            maybe("numberOfDigits", counts),
+            radix,
+        )
+            .prop_map(|(start, length, radix)| ("/v1/pi", format!("{start}{length}{radix}")));
+        let digits = digits_counted(count);
+        prop_oneof![
+            digits.prop_map(|query| ("/api/digits", query)),
+            searches,
+            pi_delivery
+        ]
+    }
+
+    /// Well-formed `/api/digits` queries: counts, windows in either order,
+    /// with or without a format.
+    fn digits_counted(count: impl Strategy<Value = u64> + Clone) -> impl Strategy<Value = String> {
         let format = prop_oneof![Just(""), Just("&format=text"), Just("&format=json")];
         prop_oneof![
             (count.clone(), format.clone()).prop_map(|(n, format)| format!("n={n}{format}")),
@@ -358,7 +918,9 @@ mod bad_input {
         /// with a JSON body: never a panic, never a 5xx.
         #[test]
         fn every_query_gets_an_answer_or_a_json_4xx(
-            path in prop_oneof![Just("/api/digits"), Just("/api/histogram"), Just("/api/info")],
+            path in prop_oneof![
+                Just("/api/digits"), Just("/api/histogram"), Just("/api/info"), Just("/api/search"), Just("/v1/pi"),
+            ],
             query in query(),
         ) {
             let reply = get(&format!("{path}?{query}"));
@@ -370,7 +932,7 @@ mod bad_input {
                     let documented = [
                         "missing-parameter", "invalid-number", "repeated-parameter", "unknown-parameter",
                         "conflicting-parameters", "invalid-format", "invalid-query", "query-too-long",
-                        "beyond-maximum",
+                        "beyond-maximum", "invalid-pattern", "unsupported-radix",
                     ];
                     prop_assert!(documented.contains(&code), "{code} for {path}?{query}");
                 }
@@ -385,21 +947,21 @@ mod bad_input {
         /// component unchecked; and a refusal is never cached.
         #[test]
         fn what_the_host_checks_is_what_the_component_is_asked(
-            path in prop_oneof![
-                Just("/api/digits"), Just("/api/histogram"), Just("/api/info"), Just("/"), Just("/api/nope"),
+            (path, query) in prop_oneof![(path(), query()), counted()],
+            method in prop_oneof![
+                Just(Method::Get), Just(Method::Head), Just(Method::Options), Just(Method::Other),
             ],
-            query in prop_oneof![query(), counted()],
-            method in prop_oneof![Just(Method::Get), Just(Method::Other)],
             accept in prop_oneof![Just(None), Just(Some("text/plain")), Just(Some("application/json"))],
         ) {
             let needed = digits_needed(path, &query);
             let pi = Recording::default();
-            let headers = Headers { accept, accept_encoding: None };
+            let headers = Headers { accept, ..Headers::default() };
             let reply = respond(&pi, &[], method, path, &query, headers);
-            if let Some(asked) = pi.asked.get() {
+            // Every call within the pre-check, the largest exactly it.
+            if let Some(asked) = pi.most_asked() {
                 prop_assert_eq!(needed, Some(asked), "{}?{}", path, query);
             }
-            if reply.status != 200 {
+            if reply.status >= 400 {
                 prop_assert_eq!(header(&reply, "cache-control"), "no-store");
             }
         }

@@ -9,12 +9,18 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 use clap::Subcommand;
-use pi_digits_host::{EMBEDDED_COMPONENT, Options, Runtime};
+use pi_digits_host::{EMBEDDED_COMPONENT, Occurrences, Options, Runtime};
+use pi_digits_testkit::Reference;
 use serde::{Deserialize, Serialize};
 
 use crate::median::median;
 use crate::numbers::seconds;
 use crate::protocol::{self, SelfReport};
+
+/// The pattern whose search the time to first answer times.
+pub const SEARCH_PATTERN: &str = "140319";
+/// Among how many digits it is searched: the snapshot's.
+pub const SEARCHED: u64 = 1_000_000;
 
 /// The hidden subcommands that the parent runs as its children.
 #[derive(Subcommand)]
@@ -62,6 +68,11 @@ pub struct FirstAnswer {
     pub instance_digits10: f64,
     /// `session()` + `histogram(1000)` on a compiled component, median seconds.
     pub instance_histogram1000: f64,
+    /// `search("140319", 1000000)` alone, on a fresh instance made before
+    /// the clock starts, median seconds.
+    pub search_million: f64,
+    /// `session()` + `search("140319", 1000000)`, median seconds.
+    pub instance_search_million: f64,
     /// The first compile + session + `digits(10)` of the process, seconds.
     pub cold: f64,
     /// Samples behind each median.
@@ -141,12 +152,41 @@ fn first_answer(samples: usize) -> anyhow::Result<()> {
         runtime.session()?.histogram(1000)?;
         Ok(())
     })?;
+    // The example ("find your birthday in π"), checked against the
+    // reference once; the instance is made outside the timed call.
+    let case = Reference::load()
+        .searches_in(SEARCHED)
+        .find(|case| case.pattern == SEARCH_PATTERN)
+        .context("the fixture has the search the bench times")?;
+    let found = runtime.session()?.search(SEARCH_PATTERN, SEARCHED)?;
+    anyhow::ensure!(
+        found
+            == Occurrences {
+                position: case.position,
+                count: case.count
+            },
+        "search({SEARCH_PATTERN:?}, {SEARCHED}) = {found:?}, the reference says {case:?}"
+    );
+    let mut search_times = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let mut session = runtime.session()?;
+        let start = Instant::now();
+        session.search(SEARCH_PATTERN, SEARCHED)?;
+        search_times.push(start.elapsed());
+    }
+    let search_million = median(&mut search_times).as_secs_f64();
+    let instance_search_million = median_of(samples, || {
+        runtime.session()?.search(SEARCH_PATTERN, SEARCHED)?;
+        Ok(())
+    })?;
     let answer = FirstAnswer {
         component_bytes: EMBEDDED_COMPONENT.len(),
         compile,
         instance,
         instance_digits10,
         instance_histogram1000,
+        search_million,
+        instance_search_million,
         cold,
         samples,
     };

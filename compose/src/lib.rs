@@ -8,7 +8,7 @@ use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions};
 
 /// The import of the HTTP component that a pi component fills.
-pub const PI_IMPORT: &str = "pi:digits/pi@0.1.0";
+pub const PI_IMPORT: &str = "pi:digits/pi@0.2.0";
 
 /// Why the two components could not be composed.
 #[derive(Debug, Error)]

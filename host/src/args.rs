@@ -41,6 +41,17 @@ pub struct Cli {
     )]
     pub insecure_registry: Vec<String>,
 
+    /// Trust the certificate authorities in this PEM file (one or more
+    /// certificates) besides the system's, for OCI registries spoken to
+    /// over HTTPS: a private registry's own CA.
+    #[arg(
+        long,
+        global = true,
+        env = "PI_DIGITS_REGISTRY_CA",
+        value_name = "FILE"
+    )]
+    pub registry_ca: Option<PathBuf>,
+
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -95,6 +106,18 @@ pub struct Cli {
         value_name = "SECONDS"
     )]
     pub shutdown_grace: Option<f64>,
+
+    /// serve: keep answers the app marks public with a max-age in an
+    /// in-memory HTTP cache of this many MiB, shared by all clients and
+    /// lost on restart; 0: no cache.
+    #[arg(
+        long,
+        global = true,
+        env = "PI_DIGITS_HTTP_CACHE",
+        value_name = "MIB",
+        default_value_t = 64
+    )]
+    pub http_cache: u64,
 
     /// Cache compiled components, and components pulled from registries,
     /// here [default: ~/.cache/pi-digits; "none" for no cache].
@@ -173,6 +196,17 @@ pub enum Question {
         #[arg(allow_negative_numbers = true)]
         n: u64,
     },
+    /// Find PATTERN, 1 to 100 decimal digits, among the first N digits:
+    /// where it first occurs (0 is the leading 3), the digits around it,
+    /// and how often it occurs, overlapping occurrences counted.
+    Search {
+        /// The digits to look for, e.g. a date: 140319.
+        #[arg(allow_negative_numbers = true)]
+        pattern: String,
+        /// How many digits to search.
+        #[arg(allow_negative_numbers = true, default_value_t = 1_000_000)]
+        n: u64,
+    },
     /// Print the most digits the component computes.
     MaxDigits,
 }
@@ -206,6 +240,7 @@ pub fn options(cli: &Cli, serving: bool) -> anyhow::Result<Options> {
             shutdown_grace: seconds(cli.shutdown_grace, "--shutdown-grace")?
                 .unwrap_or(clients.shutdown_grace),
         },
+        http_cache_bytes: cli.http_cache.saturating_mul(1 << 20),
     })
 }
 

@@ -15,6 +15,8 @@ struct ReadmeSnippets;
 #[cfg(feature = "compose")]
 pub mod compose;
 mod files;
+#[cfg(feature = "serve")]
+mod http_cache;
 pub mod limits;
 #[cfg(feature = "oci")]
 pub mod oci;
@@ -43,8 +45,10 @@ mod bindings {
     });
 }
 
-use bindings::exports::pi::digits::pi::Error as PiError;
+use bindings::exports::pi::digits::pi::{Error as PiError, PatternProblem as PiPatternProblem};
 use bindings::{Calculator, CalculatorPre};
+use pi_digits_math::search::Pattern;
+pub use pi_digits_math::search::{MAX_PATTERN_DIGITS, Occurrences, PatternProblem};
 
 /// The component built from this workspace (`artifacts/`), embedded.
 pub const EMBEDDED_COMPONENT: &[u8] = pi_digits_artifacts::PI_COMPONENT;
@@ -60,6 +64,10 @@ pub struct Options {
     /// Bounds on the clients of a served app.
     #[cfg(feature = "serve")]
     pub clients: serve::ClientLimits,
+    /// Bytes a served app's HTTP cache may hold (answers the app marks
+    /// `public` with a `max-age`); 0, the default, keeps none.
+    #[cfg(feature = "serve")]
+    pub http_cache_bytes: u64,
 }
 
 /// Why a component (or an HTTP app) could not be set up to run.
@@ -98,6 +106,10 @@ pub enum CallError {
     /// The call needed more memory than the cap allows and was stopped.
     #[error("the computation was stopped at its memory cap of {0} bytes")]
     MemoryLimitExceeded(usize),
+    /// The search pattern is not 1 to [`MAX_PATTERN_DIGITS`] decimal
+    /// digits; nothing was computed.
+    #[error("bad search pattern: {0}")]
+    BadPattern(PatternProblem),
     /// The component trapped or failed otherwise.
     #[error("the component failed")]
     Failed(#[source] anyhow::Error),
@@ -198,6 +210,23 @@ impl Session {
         })
     }
 
+    /// Where `pattern` (1 to [`MAX_PATTERN_DIGITS`] decimal digits) occurs
+    /// among the first `n` digits: the first position (0 is the leading 3)
+    /// and how often, overlapping occurrences counted.
+    /// A malformed pattern is [`CallError::BadPattern`] whatever `n` is,
+    /// as the contract orders the two errors: it is checked here, before
+    /// the host's maximum, not only by the component.
+    pub fn search(&mut self, pattern: &str, n: u64) -> Result<Occurrences, CallError> {
+        Pattern::new(pattern).map_err(CallError::BadPattern)?;
+        let found = self.call(n, |bindings, store| {
+            bindings.pi_digits_pi().call_search(store, pattern, n)
+        })?;
+        Ok(Occurrences {
+            position: found.position,
+            count: found.count,
+        })
+    }
+
     /// Runs one bounded call that needs the first `requested` digits.
     fn call<T>(
         &mut self,
@@ -217,6 +246,11 @@ impl Session {
             Ok(Err(PiError::BeyondMaximum(maximum))) => {
                 Err(CallError::BeyondMaximum { requested, maximum })
             }
+            Ok(Err(PiError::BadPattern(problem))) => Err(CallError::BadPattern(match problem {
+                PiPatternProblem::Empty => PatternProblem::Empty,
+                PiPatternProblem::NotADigit => PatternProblem::NotADigit,
+                PiPatternProblem::TooLong => PatternProblem::TooLong,
+            })),
             Err(error) => {
                 let failure = limits::classify(&error, &self.store.data().memory);
                 // A failed instance may be inconsistent: start afresh, lazily

@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use clap::{CommandFactory as _, Parser};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pi_digits_host::serve::{self, App, EMBEDDED_APP, Kind};
-use pi_digits_host::{EMBEDDED_COMPONENT, Runtime, Session, compose};
+use pi_digits_host::{EMBEDDED_COMPONENT, Occurrences, Runtime, Session, compose};
 use serde_json::json;
 use thousands::Separable as _;
 
@@ -49,7 +49,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let serving = matches!(cli.command, Command::Serve { .. });
     let options = args::options(&cli, serving)?;
-    let registry = registry::registry(&cli, &options);
+    let registry = registry::registry(&cli, &options)?;
     match cli.command {
         Command::Ask(question) => {
             let runtime = match &cli.component {
@@ -149,6 +149,28 @@ fn ask(question: Question, runtime: Runtime, json: bool) -> anyhow::Result<()> {
                 print!("{}", chart::bar_chart(n, &counts));
             }
         }
+        Question::Search { pattern, n } => {
+            let found = with_progress(n, || session.search(&pattern, n))?;
+            let (before, after) = match found.position {
+                Some(position) => around(&mut session, position, pattern.len() as u64, n)?,
+                None => (String::new(), String::new()),
+            };
+            if json {
+                println!(
+                    "{}",
+                    json!({
+                        "q": pattern,
+                        "n": n,
+                        "position": found.position,
+                        "count": found.count,
+                        "before": before,
+                        "after": after,
+                    })
+                );
+            } else {
+                print!("{}", search_text(&pattern, n, found, &before, &after));
+            }
+        }
         Question::MaxDigits => {
             let maximum = session.max_digits()?;
             if json {
@@ -159,6 +181,52 @@ fn ask(question: Question, runtime: Runtime, json: bool) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// How many digits `search` shows on each side of the first occurrence.
+const CONTEXT_DIGITS: u64 = 20;
+
+/// Up to [`CONTEXT_DIGITS`] digits before and after the occurrence of
+/// `length` digits at `position`, within the first `n` digits searched (so
+/// never past the limit the search itself was under).
+fn around(
+    session: &mut Session,
+    position: u64,
+    length: u64,
+    n: u64,
+) -> anyhow::Result<(String, String)> {
+    let start = position.saturating_sub(CONTEXT_DIGITS);
+    let before = session
+        .digits_window(start, position - start)
+        .context("reading the digits before the occurrence")?;
+    // The occurrence ends within the first n digits: no underflow.
+    let end = position + length;
+    let after = session
+        .digits_window(end, CONTEXT_DIGITS.min(n - end))
+        .context("reading the digits after the occurrence")?;
+    Ok((before, after))
+}
+
+/// The human answer of `search`: where and how often, and the first
+/// occurrence in its digits, marked with brackets.
+fn search_text(pattern: &str, n: u64, found: Occurrences, before: &str, after: &str) -> String {
+    let digits = n.separate_with_commas();
+    let Some(position) = found.position else {
+        return format!("{pattern} does not occur in the first {digits} digits of π\n");
+    };
+    let times = match found.count {
+        1 => "once".to_owned(),
+        count => format!("{} times", count.separate_with_commas()),
+    };
+    // An ellipsis where the digits go on beyond what is shown.
+    let lead = if position > before.len() as u64 { "…" } else { "" };
+    let end = position + (pattern.len() + after.len()) as u64;
+    let trail = if end < n { "…" } else { "" };
+    format!(
+        "{pattern} occurs {times} in the first {digits} digits of π, first at position {} \
+         (0 is the leading 3):\n{lead}{before}[{pattern}]{after}{trail}\n",
+        position.separate_with_commas()
+    )
 }
 
 /// Runs `work`, which computes up to `n` digits; if it takes more than a

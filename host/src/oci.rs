@@ -9,7 +9,10 @@
 //! [`Registry`] speaks HTTPS, except to loopback registries (`localhost`,
 //! `127.0.0.0/8`) and to registries named in
 //! [`RegistryOptions::insecure`], which it speaks plain HTTP to, as Docker
-//! does.
+//! does. Over HTTPS, a registry's certificate must chain to the system's
+//! trust store or to a certificate authority of
+//! [`RegistryOptions::ca_certificates`] ([`read_ca_certificates`] reads
+//! them from a PEM file): a private registry's own CA.
 //!
 //! Pulled artifacts are verified and cached by digest: the manifest's
 //! SHA-256 must be its digest (and the reference's, if it names one), the
@@ -27,12 +30,14 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use oci_client::client::{ClientConfig, ClientProtocol};
+use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::{DigestError, OciDistributionError};
 use oci_client::manifest::{OCI_IMAGE_MEDIA_TYPE, OciDescriptor, OciImageManifest};
 use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference};
 use oci_wasm::{WasmClient, WasmConfig};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject as _;
 use sha2::{Digest as _, Sha256};
 use thiserror::Error;
 
@@ -94,6 +99,26 @@ pub enum OciError {
     /// The component or WIT package could not be described or encoded.
     #[error("encoding the artifact failed")]
     Encode(#[source] anyhow::Error),
+    /// The registry client could not be set up with these options.
+    #[error("setting up the registry client failed")]
+    Client(#[source] Box<OciDistributionError>),
+    /// A file of CA certificates could not be read.
+    #[error("reading CA certificates from {path}")]
+    CaFileUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of CA certificates holds none, or one that cannot be trusted.
+    #[error("{path} does not hold PEM CA certificates: {reason}")]
+    CaFileInvalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The cache could not be written.
     #[error("writing the cache at {path}")]
     Cache {
@@ -224,6 +249,11 @@ pub struct RegistryOptions {
     /// exchanged for a bearer token when the registry asks; `None` is
     /// anonymous.
     pub credentials: Option<(String, String)>,
+    /// DER certificates of certificate authorities a registry's TLS
+    /// certificate may be issued by, trusted besides the system's trust
+    /// store: for registries whose certificate a private CA issued. They
+    /// play no part with registries spoken to over plain HTTP.
+    pub ca_certificates: Vec<Vec<u8>>,
     /// Where pulled manifests and layers are cached, by digest; `None`
     /// pulls every time.
     pub cache_dir: Option<PathBuf>,
@@ -282,7 +312,7 @@ impl Registry {
         let layer_digest = sha256_digest(&wasm);
         let (config, layer) =
             WasmConfig::from_raw_component(wasm, None).map_err(OciError::Encode)?;
-        let client = self.client(reference);
+        let client = self.client(reference)?;
         let auth = self.auth();
         let registry_error = |source| OciError::Registry {
             reference: reference.to_string(),
@@ -328,7 +358,7 @@ impl Registry {
             });
         }
 
-        let client = self.client(reference);
+        let client = self.client(reference)?;
         let auth = self.auth();
         let registry_error = |source| mismatch_or(reference, "manifest", source);
         let (raw, manifest_digest) = client
@@ -382,16 +412,14 @@ impl Registry {
         })
     }
 
-    fn client(&self, reference: &OciReference) -> WasmClient {
+    fn client(&self, reference: &OciReference) -> Result<WasmClient, OciError> {
         let mut plain_http = self.options.insecure.clone();
         if reference.is_loopback() {
             plain_http.push(reference.0.resolve_registry().to_owned());
         }
-        WasmClient::new(Client::new(ClientConfig {
-            protocol: ClientProtocol::HttpsExcept(plain_http),
-            connect_timeout: Some(Duration::from_secs(30)),
-            ..ClientConfig::default()
-        }))
+        let client = oci_client(plain_http, &self.options.ca_certificates)
+            .map_err(|source| OciError::Client(Box::new(source)))?;
+        Ok(WasmClient::new(client))
     }
 
     fn auth(&self) -> RegistryAuth {
@@ -400,6 +428,80 @@ impl Registry {
             None => RegistryAuth::Anonymous,
         }
     }
+}
+
+/// An `oci-client` that speaks plain HTTP to the registries `plain_http`
+/// and HTTPS to every other, trusting `ca_certificates` (DER) besides the
+/// system's trust store. Built with `try_from`: `Client::new` would
+/// replace a configuration it cannot build by its defaults, and so drop
+/// the certificates without a word.
+fn oci_client(
+    plain_http: Vec<String>,
+    ca_certificates: &[Vec<u8>],
+) -> Result<Client, OciDistributionError> {
+    Client::try_from(ClientConfig {
+        protocol: ClientProtocol::HttpsExcept(plain_http),
+        connect_timeout: Some(Duration::from_secs(30)),
+        extra_root_certificates: ca_certificates
+            .iter()
+            .map(|der| Certificate {
+                encoding: CertificateEncoding::Der,
+                data: der.clone(),
+            })
+            .collect(),
+        ..ClientConfig::default()
+    })
+}
+
+/// The certificates in the PEM file `path` (one or more `CERTIFICATE`
+/// sections; anything else in the file is ignored), as DER for
+/// [`RegistryOptions::ca_certificates`]. A file without a certificate, or
+/// with one the TLS client cannot trust as an authority, is an error
+/// naming the file, rather than a registry refused later for a reason that
+/// does not.
+pub fn read_ca_certificates(path: &Path) -> Result<Vec<Vec<u8>>, OciError> {
+    let invalid = |reason: String| OciError::CaFileInvalid {
+        path: path.to_owned(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|source| OciError::CaFileUnreadable {
+        path: path.to_owned(),
+        source,
+    })?;
+    let certificates = CertificateDer::pem_slice_iter(&pem)
+        .map(|certificate| certificate.map(|der| der.to_vec()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| invalid(format!("{error}")))?;
+    if certificates.is_empty() {
+        return Err(invalid(
+            "it has no certificate (-----BEGIN CERTIFICATE-----)".to_owned(),
+        ));
+    }
+    // The same check the client makes when it is built, one certificate
+    // at a time, so that the error says which.
+    for (index, der) in certificates.iter().enumerate() {
+        oci_client(Vec::new(), std::slice::from_ref(der)).map_err(|error| {
+            invalid(format!(
+                "certificate {} of {}: {}",
+                index + 1,
+                certificates.len(),
+                error_chain(&error)
+            ))
+        })?;
+    }
+    Ok(certificates)
+}
+
+/// `error` and its sources, `: `-separated.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(error) = source {
+        text.push_str(": ");
+        text.push_str(&error.to_string());
+        source = error.source();
+    }
+    text
 }
 
 /// The WIT package `pi:digits` ([`WIT_SOURCE`]) encoded as a WIT-package
@@ -553,14 +655,14 @@ mod tests {
 
     #[test]
     fn references_parse_and_print() {
-        let tagged: OciReference = "oci://127.0.0.1:5000/pi-digits/pi:0.1.0".parse().unwrap();
+        let tagged: OciReference = "oci://127.0.0.1:5000/pi-digits/pi:0.2.0".parse().unwrap();
         assert_eq!(tagged.registry(), "127.0.0.1:5000");
         assert_eq!(tagged.repository(), "pi-digits/pi");
-        assert_eq!(tagged.tag(), Some("0.1.0"));
+        assert_eq!(tagged.tag(), Some("0.2.0"));
         assert_eq!(tagged.digest(), None);
         assert_eq!(
             tagged.to_string(),
-            "oci://127.0.0.1:5000/pi-digits/pi:0.1.0"
+            "oci://127.0.0.1:5000/pi-digits/pi:0.2.0"
         );
         assert!(tagged.is_loopback());
 
@@ -576,7 +678,7 @@ mod tests {
             ("oci://localhost:5000/pi", true),
             ("oci://localhost/pi", true),
             ("oci://127.1.2.3/pi", true),
-            ("oci://ghcr.io/pi-digits/pi:0.1.0", false),
+            ("oci://ghcr.io/pi-digits/pi:0.2.0", false),
             ("oci://registry.localhost.example:5000/pi", false),
             ("oci://10.0.0.1:5000/pi", false),
         ] {
@@ -588,9 +690,9 @@ mod tests {
     #[test]
     fn bad_references_are_refused() {
         for text in [
-            "127.0.0.1:5000/pi:0.1.0",
+            "127.0.0.1:5000/pi:0.2.0",
             "oci://",
-            "oci://127.0.0.1:5000/Pi:0.1.0",
+            "oci://127.0.0.1:5000/Pi:0.2.0",
             "oci://127.0.0.1:5000/pi@sha256:abc",
             "oci://127.0.0.1:5000/pi@md5:0123456789abcdef0123456789abcdef",
         ] {
@@ -611,13 +713,13 @@ mod tests {
         let wasm = wit_package().unwrap();
         let component = oci_wasm::Component::from_raw_component(&wasm).unwrap();
         assert!(
-            component.exports.contains(&"pi:digits/pi@0.1.0".to_owned()),
+            component.exports.contains(&"pi:digits/pi@0.2.0".to_owned()),
             "{component:?}"
         );
         assert!(
             component
                 .exports
-                .contains(&"pi:digits/calculator@0.1.0".to_owned())
+                .contains(&"pi:digits/calculator@0.2.0".to_owned())
         );
     }
 

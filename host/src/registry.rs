@@ -12,8 +12,10 @@ use thousands::Separable as _;
 use crate::args::Cli;
 
 /// Registry settings from the command line and the environment; pulled
-/// artifacts are cached in `oci/` under the cache directory.
-pub fn registry(cli: &Cli, options: &Options) -> Registry {
+/// artifacts are cached in `oci/` under the cache directory. A CA file
+/// that cannot be used is an error here, whatever the command: a
+/// misconfiguration shows at once, not at the first pull.
+pub fn registry(cli: &Cli, options: &Options) -> anyhow::Result<Registry> {
     let credentials = std::env::var("PI_DIGITS_REGISTRY_USERNAME")
         .ok()
         .filter(|user| !user.is_empty())
@@ -21,11 +23,17 @@ pub fn registry(cli: &Cli, options: &Options) -> Registry {
             let password = std::env::var("PI_DIGITS_REGISTRY_PASSWORD").unwrap_or_default();
             (user, password)
         });
-    Registry::new(RegistryOptions {
+    let ca_certificates = match &cli.registry_ca {
+        Some(path) => oci::read_ca_certificates(path)
+            .context("the registry CA file (--registry-ca, PI_DIGITS_REGISTRY_CA)")?,
+        None => Vec::new(),
+    };
+    Ok(Registry::new(RegistryOptions {
         insecure: cli.insecure_registry.clone(),
         credentials,
+        ca_certificates,
         cache_dir: options.cache_dir.as_ref().map(|dir| dir.join("oci")),
-    })
+    }))
 }
 
 /// The bytes of a component: read from a file, or pulled (verified, and

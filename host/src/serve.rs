@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt as _, Empty, Full, Limited};
 use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
-use hyper::header::{CONNECTION, HeaderValue};
+use hyper::header::{CONNECTION, HeaderValue, IF_NONE_MATCH};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioTimer;
@@ -35,6 +35,7 @@ use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 use wasmtime_wasi_http::p2::hyper_request_error;
 use wasmtime_wasi_http::p2::types::{HostIncomingRequest, HostResponseOutparam};
 
+use crate::http_cache::HttpCache;
 use crate::limits::{self, Failure, Limits};
 use crate::state::State;
 use crate::{Options, SetupError, precompiled};
@@ -125,6 +126,8 @@ pub struct App {
     /// Whether the app is built on our HTTP component, whose query grammar
     /// the server may read (see [`App::answer`]).
     ours: bool,
+    /// Answers kept for every client, if there is a cache.
+    cache: Option<HttpCache>,
 }
 
 /// Which HTTP component an [`App`] is built on.
@@ -162,6 +165,7 @@ impl App {
             clients: options.clients,
             slots: Arc::new(Semaphore::new(CONCURRENT_REQUESTS as usize)),
             ours: kind == Kind::Ours,
+            cache: HttpCache::new(options.http_cache_bytes),
         })
     }
 
@@ -257,10 +261,31 @@ impl App {
         }
     }
 
-    /// Answers one request: refused before any work if it needs too many
-    /// digits; a guest stopped by a limit becomes a 503, any other guest
-    /// failure a 500, each with a JSON body.
+    /// Answers one request: from the cache if it holds the answer; else
+    /// refused before any work if it needs too many digits; else by the
+    /// guest, whose answer the cache keeps if the answer allows.
     async fn answer(
+        &self,
+        request: hyper::Request<GuestBody>,
+    ) -> hyper::Response<HyperOutgoingBody> {
+        let Some(cache) = &self.cache else {
+            return self.compute(request).await;
+        };
+        let Some(key) = HttpCache::key(&request) else {
+            return self.compute(request).await;
+        };
+        let method = request.method().clone();
+        if let Some(response) = cache.lookup(&key, &method, request.headers().get(IF_NONE_MATCH)) {
+            return response;
+        }
+        let response = self.compute(request).await;
+        cache.store(key, &method, response)
+    }
+
+    /// Answers one request through the guest: refused before any work if
+    /// it needs too many digits; a guest stopped by a limit becomes a 503,
+    /// any other guest failure a 500, each with a JSON body.
+    async fn compute(
         &self,
         request: hyper::Request<GuestBody>,
     ) -> hyper::Response<HyperOutgoingBody> {
@@ -269,9 +294,11 @@ impl App {
         // request for 10^9 digits would wait for a slot to be told no. So for
         // our own HTTP component the server asks its grammar, pi-digits-api,
         // first; a foreign app's queries mean what that app says.
+        // Only GET and HEAD compute: a preflight (OPTIONS) or another
+        // method is the app's to answer (204, 405), whatever the query.
         let uri = request.uri();
-        let needed = self
-            .ours
+        let computes = matches!(*request.method(), hyper::Method::GET | hyper::Method::HEAD);
+        let needed = (self.ours && computes)
             .then(|| api::digits_needed(uri.path(), uri.query().unwrap_or_default()))
             .flatten();
         if needed.is_some_and(|needed| needed > self.limits.max_digits) {

@@ -35,6 +35,123 @@ fn digits_window_and_json_histogram() {
     assert_eq!(json["digits"], "1415");
 }
 
+/// `search`: the reference's position and count, the digits around the
+/// first occurrence (from the reference's digits), in text and JSON.
+#[test]
+fn search_prints_position_count_and_the_digits_around() {
+    let reference = Reference::load();
+    let text = stdout(&pi_digits(&["search", "999999", "1000"]));
+    let around = format!(
+        "…{}[999999]{}…",
+        reference.window(742, 20),
+        reference.window(768, 20)
+    );
+    assert_eq!(
+        text,
+        format!(
+            "999999 occurs once in the first 1,000 digits of π, first at position 762 \
+             (0 is the leading 3):\n{around}\n"
+        )
+    );
+    // At the start, and at the end of the digits searched: no ellipsis
+    // where nothing is left out, and nothing shown past n.
+    let text = stdout(&pi_digits(&["search", "3", "12"]));
+    assert!(
+        text.starts_with("3 occurs 2 times in the first 12 digits of π, first at position 0 "),
+        "{text}"
+    );
+    assert!(text.ends_with(&format!("\n[3]{}\n", reference.window(1, 11))), "{text}");
+    let text = stdout(&pi_digits(&["search", "53", "10"]));
+    assert!(text.ends_with(&format!("\n{}[53]\n", reference.window(0, 8))), "{text}");
+    assert_eq!(
+        stdout(&pi_digits(&["search", "140319", "10"])),
+        "140319 does not occur in the first 10 digits of π\n"
+    );
+
+    // The default n is a million; --json, before or after the command.
+    // 271828 first occurs inside the digits the fixture stores, so the
+    // digits around it are the fixture's too.
+    let case = reference
+        .searches_in(1_000_000)
+        .find(|case| case.pattern == "271828")
+        .unwrap();
+    let position = case.position.unwrap();
+    assert!(position + 26 <= reference.stored_digits());
+    for args in [["search", "271828", "--json"], ["--json", "search", "271828"]] {
+        let json: Value = serde_json::from_str(&stdout(&pi_digits(&args))).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "q": "271828",
+                "n": 1_000_000,
+                "position": position,
+                "count": case.count,
+                "before": reference.window(position - 20, 20),
+                "after": reference.window(position + 6, 20),
+            })
+        );
+    }
+    let case = reference
+        .searches_in(1_000_000)
+        .find(|case| case.pattern == "140319")
+        .unwrap();
+    let json: Value = serde_json::from_str(&stdout(&pi_digits(&["search", "140319", "--json"]))).unwrap();
+    assert_eq!(json["position"], serde_json::json!(case.position));
+    assert_eq!(json["count"], case.count);
+    assert_eq!(json["before"].as_str().map(str::len), Some(20), "{json}");
+    assert_eq!(json["after"].as_str().map(str::len), Some(20), "{json}");
+    for case in reference.searches_in(100_000) {
+        let n = case.n.to_string();
+        let json: Value =
+            serde_json::from_str(&stdout(&pi_digits(&["--json", "search", case.pattern, &n])))
+                .unwrap();
+        assert_eq!(json["position"], serde_json::json!(case.position), "{case:?}");
+        assert_eq!(json["count"], case.count, "{case:?}");
+    }
+    let json: Value =
+        serde_json::from_str(&stdout(&pi_digits(&["--json", "search", "0123456789"]))).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "q": "0123456789", "n": 1_000_000, "position": null, "count": 0,
+            "before": "", "after": "",
+        })
+    );
+}
+
+#[test]
+fn bad_search_patterns_are_refused_with_a_clear_message() {
+    for (pattern, message) in [
+        ("", "the pattern is empty"),
+        ("14a3", "not a digit"),
+        ("-14", "not a digit"),
+        ("3.14", "not a digit"),
+    ] {
+        let output = pi_digits(&["search", pattern]);
+        assert_eq!(output.status.code(), Some(1), "search {pattern:?}");
+        assert!(stderr(&output).contains(message), "{pattern:?}: {}", stderr(&output));
+        assert!(!stderr(&output).contains("panic"), "{}", stderr(&output));
+        assert!(output.stdout.is_empty(), "search {pattern:?} printed an answer");
+    }
+    let output = pi_digits(&["search", &"1".repeat(101)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("longer than 100 digits"),
+        "{}",
+        stderr(&output)
+    );
+    let output = pi_digits(&["search", "3", "10000001"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("at most 10000000 are allowed"),
+        "{}",
+        stderr(&output)
+    );
+    let output = pi_digits(&["search", "3", "-1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("invalid value"), "{}", stderr(&output));
+}
+
 #[test]
 fn histogram_chart_shows_every_count_and_share() {
     let counts = Reference::load().histogram(30_000);

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use pi_digits_testkit::{Reference, SERVING, Server};
+use pi_digits_testkit::{Reference, SERVING, Server, agent, run};
 use sha2::{Digest as _, Sha256};
 use tempfile::NamedTempFile;
 
@@ -314,7 +314,8 @@ fn sigterm_closes_half_sent_heads_at_once_and_answers_the_request_in_flight() {
     let mut held: Vec<TcpStream> = (0..50).map(|_| half_sent(server.addr).unwrap()).collect();
     let url = server.url("/api/digits?n=2000000&format=text");
     let in_flight = std::thread::spawn(move || {
-        let answer = ureq::get(&url)
+        let answer = agent()
+            .get(&url)
             .call()
             .map(|response| response.into_string());
         (answer, Instant::now())
@@ -373,7 +374,7 @@ fn shutdown_ends_within_its_grace_whatever_clients_do() {
     let held: Vec<TcpStream> = (0..50).map(|_| half_sent(server.addr).unwrap()).collect();
     // Ten million digits take tens of seconds, far past the grace.
     let url = server.url("/api/digits?n=10000000");
-    let in_flight = std::thread::spawn(move || ureq::get(&url).call().is_ok());
+    let in_flight = std::thread::spawn(move || agent().get(&url).call().is_ok());
     std::thread::sleep(Duration::from_millis(300));
     let signalled = Instant::now();
     server.terminate();
@@ -453,12 +454,10 @@ fn an_upload_nobody_asked_for_is_cut_off_at_the_body_bound() {
     let chunked =
         "GET /api/digits?n=10 HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n";
     let app = NamedTempFile::new().unwrap();
-    let written = Command::new(env!("CARGO_BIN_EXE_pi-digits"))
+    let written = run(Command::new(env!("CARGO_BIN_EXE_pi-digits"))
         .arg("write-app")
-        .arg(app.path())
-        .status()
-        .unwrap();
-    assert!(written.success());
+        .arg(app.path()));
+    assert!(written.status.success());
     let ours_trace = NamedTempFile::new().unwrap();
     let ours = Running::traced(&[], ours_trace.path());
     // The same app, but served as any wasi:http app: its body is its own.

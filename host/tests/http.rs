@@ -2,7 +2,8 @@
 //! `wasmtime serve` on the composed component, and `spin up` when `spin`
 //! is on PATH. Every host must give identical answers.
 
-use std::io::Read;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::process::Command;
 
 use pi_digits_testkit::{
@@ -10,12 +11,15 @@ use pi_digits_testkit::{
 };
 use serde_json::{Value, json};
 
-/// What a host answered: status, content type, cache policy and body.
+/// What a host answered: status, content type, cache policy, validator,
+/// CORS and body.
 #[derive(Debug, Clone, PartialEq)]
 struct Answer {
     status: u16,
     content_type: String,
     cache_control: String,
+    etag: String,
+    allow_origin: String,
     body: String,
 }
 
@@ -28,17 +32,82 @@ fn fetch(method: &str, url: &str, accept: Option<&str>) -> Answer {
         Ok(response) | Err(ureq::Error::Status(_, response)) => response,
         Err(error) => panic!("{method} {url}: {error}"),
     };
+    let header = |name| response.header(name).unwrap_or_default().to_owned();
     Answer {
         status: response.status(),
-        content_type: response
-            .header("content-type")
-            .unwrap_or_default()
-            .to_owned(),
-        cache_control: response
-            .header("cache-control")
-            .unwrap_or_default()
-            .to_owned(),
+        content_type: header("content-type"),
+        cache_control: header("cache-control"),
+        etag: header("etag"),
+        allow_origin: header("access-control-allow-origin"),
         body: response.into_string().unwrap(),
+    }
+}
+
+/// A response as it came over the wire.
+#[derive(Debug)]
+struct Wire {
+    status: u16,
+    /// Names lowercased, sorted (hosts send them in no fixed order), but
+    /// `date`, which differs from one second to the next.
+    headers: Vec<(String, String)>,
+    /// Every byte after the head, until the server closed.
+    after_head: Vec<u8>,
+}
+
+impl Wire {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// One request on a connection of its own, read to the end: what a host
+/// sends after a HEAD or a 304's head, ureq would not show.
+fn on_the_wire(base: &str, method: &str, target: &str, headers: &[(&str, &str)]) -> Wire {
+    let address = base.strip_prefix("http://").unwrap();
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .unwrap();
+    let mut request =
+        format!("{method} {target} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    let end = bytes
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("{method} {target}: no complete head"));
+    let head = String::from_utf8(bytes[..end].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut headers: Vec<_> = lines
+        .map(|line| {
+            let (name, value) = line.split_once(':').unwrap();
+            (name.to_ascii_lowercase(), value.trim().to_owned())
+        })
+        // The time of sending; and the age a cache in front of the app
+        // adds (our server's answers a repeated request: http_cache.rs).
+        .filter(|(name, _)| name != "date" && name != "age")
+        .collect();
+    headers.sort();
+    Wire {
+        status,
+        headers,
+        after_head: bytes[end + 4..].to_vec(),
     }
 }
 
@@ -185,9 +254,251 @@ fn suite(base: &str) -> Vec<Answer> {
         let answer = fetch(method, &format!("{base}/api/digits?n=5"), None);
         assert_eq!(answer.status, 405, "{method}");
         assert_eq!(json_of(&answer)["error"], "method-not-allowed");
+        let wire = on_the_wire(base, method, "/api/search?q=1", &[]);
+        assert_eq!(wire.header("allow"), Some("GET, HEAD, OPTIONS"), "{method}");
+        answers.push(answer);
+    }
+
+    answers.extend(search(base));
+    answers.extend(pi_delivery(base));
+    conventions(base);
+    answers
+}
+
+/// `/api/search`: the first position, the count and the digits around it,
+/// from the reference; bad patterns refused with their code.
+fn search(base: &str) -> Vec<Answer> {
+    let reference = Reference::load();
+    let mut answers = Vec::new();
+    let mut get = |target: &str| {
+        let answer = fetch("GET", &format!("{base}{target}"), None);
+        answers.push(answer.clone());
+        answer
+    };
+    // A birthday, 14 March 2019, in the default first million (past the
+    // reference's stored digits: their context is checked by the window).
+    let expected = reference
+        .searches_in(1_000_000)
+        .find(|case| case.pattern == "140319")
+        .unwrap();
+    let answer = get("/api/search?q=140319");
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert!(answer.cache_control.contains("immutable"), "{answer:?}");
+    let body = json_of(&answer);
+    let position = expected.position.unwrap();
+    assert_eq!(
+        (&body["q"], &body["n"], &body["position"], &body["count"]),
+        (
+            &json!("140319"),
+            &json!(1_000_000),
+            &json!(position),
+            &json!(expected.count)
+        )
+    );
+    let window = json_of(&get(&format!(
+        "/api/digits?offset={}&length=46",
+        position - 20
+    )));
+    let around = format!(
+        "{}140319{}",
+        body["before"].as_str().unwrap(),
+        body["after"].as_str().unwrap()
+    );
+    assert_eq!(window["digits"], around);
+
+    // The Feynman point, with the reference's digits either side.
+    let body = json_of(&get("/api/search?q=999999&n=1000"));
+    let feynman = reference
+        .searches_in(1_000)
+        .find(|case| case.pattern == "999999")
+        .unwrap();
+    assert_eq!(body["position"], json!(feynman.position));
+    assert_eq!(body["count"], feynman.count);
+    let position = feynman.position.unwrap();
+    assert_eq!(body["before"], reference.window(position - 20, 20));
+    assert_eq!(body["after"], reference.window(position + 6, 20));
+
+    // Not among the first 100,000.
+    let body = json_of(&get("/api/search?q=140319&n=100000"));
+    assert_eq!(
+        body,
+        json!({ "q": "140319", "n": 100_000, "position": null, "count": 0, "before": "", "after": "" })
+    );
+
+    let too_long = format!("/api/search?q={}", "1".repeat(101));
+    for (target, status, code, problem) in [
+        (
+            "/api/search?q=14a319",
+            400,
+            "invalid-pattern",
+            Some("not-a-digit"),
+        ),
+        ("/api/search?q=", 400, "invalid-pattern", Some("empty")),
+        (&too_long, 400, "invalid-pattern", Some("too-long")),
+        // A bad pattern is refused whatever n is, before the host's limit.
+        (
+            "/api/search?q=x&n=99999999999",
+            400,
+            "invalid-pattern",
+            Some("not-a-digit"),
+        ),
+        ("/api/search?n=10", 400, "missing-parameter", None),
+        ("/api/search?q=1&n=10000001", 422, "beyond-maximum", None),
+    ] {
+        let answer = get(target);
+        assert_eq!(answer.status, status, "{target}: {answer:?}");
+        let body = json_of(&answer);
+        assert_eq!(body["error"], code, "{target}");
+        assert_eq!(body["problem"].as_str(), problem, "{target}");
+        assert_eq!(answer.cache_control, "no-store", "{target}");
+    }
+    answers
+}
+
+/// `/v1/pi`, as pi.delivery's clients call it.
+fn pi_delivery(base: &str) -> Vec<Answer> {
+    let reference = Reference::load();
+    let mut answers = Vec::new();
+    for (target, content) in [
+        ("/v1/pi?start=0&numberOfDigits=10", reference.prefix(10)),
+        ("/v1/pi", reference.prefix(100)),
+        (
+            "/v1/pi?start=50000&numberOfDigits=1000&radix=10",
+            reference.window(50_000, 1_000),
+        ),
+    ] {
+        let answer = fetch("GET", &format!("{base}{target}"), None);
+        assert_eq!(answer.status, 200, "{target}: {answer:?}");
+        assert_eq!(json_of(&answer), json!({ "content": content }), "{target}");
+        answers.push(answer);
+    }
+    for (target, status, code) in [
+        ("/v1/pi?radix=16", 400, "unsupported-radix"),
+        ("/v1/pi?start=x", 400, "invalid-number"),
+        (
+            "/v1/pi?start=9999999&numberOfDigits=2",
+            422,
+            "beyond-maximum",
+        ),
+    ] {
+        let answer = fetch("GET", &format!("{base}{target}"), None);
+        assert_eq!(answer.status, status, "{target}: {answer:?}");
+        assert_eq!(json_of(&answer)["error"], code, "{target}");
         answers.push(answer);
     }
     answers
+}
+
+/// HEAD, validators and CORS, on the wire.
+fn conventions(base: &str) {
+    let targets = [
+        "/",
+        "/browser/pi_digits.core.wasm",
+        "/api/info",
+        "/api/histogram?n=10",
+        "/api/digits?n=1000000",
+        "/api/search?q=140319",
+        "/v1/pi",
+        "/api/digits?n=x",
+    ];
+    for target in targets {
+        let get = on_the_wire(base, "GET", target, &[]);
+        // HEAD: GET's status and headers, and not a byte of body.
+        let head = on_the_wire(base, "HEAD", target, &[]);
+        assert_eq!(head.status, get.status, "HEAD {target}");
+        assert_eq!(head.headers, get.headers, "HEAD {target}");
+        assert!(
+            head.after_head.is_empty(),
+            "HEAD {target}: a body of {} bytes",
+            head.after_head.len()
+        );
+        if get.status != 200 {
+            assert_eq!(get.header("etag"), None, "{target}: a refusal");
+            continue;
+        }
+        let length: usize = get.header("content-length").unwrap().parse().unwrap();
+        assert_eq!(get.after_head.len(), length, "{target}");
+
+        // A strong validator: naming it, a client gets a bodiless 304.
+        let etag = get
+            .header("etag")
+            .unwrap_or_else(|| panic!("{target}: no etag"));
+        assert!(
+            etag.starts_with('"') && etag.ends_with('"'),
+            "{target}: {etag}"
+        );
+        for method in ["GET", "HEAD"] {
+            let cached = on_the_wire(base, method, target, &[("if-none-match", etag)]);
+            assert_eq!(cached.status, 304, "{method} {target}");
+            assert!(cached.after_head.is_empty(), "{method} {target}");
+            assert_eq!(cached.header("etag"), Some(etag));
+            assert_eq!(cached.header("cache-control"), get.header("cache-control"));
+        }
+        let changed = on_the_wire(base, "GET", target, &[("if-none-match", "\"other\"")]);
+        assert_eq!(
+            (changed.status, changed.after_head.len()),
+            (200, length),
+            "{target}"
+        );
+
+        let api = target.starts_with("/api/") || target.starts_with("/v1/");
+        let origin = get.header("access-control-allow-origin");
+        assert_eq!(origin, api.then_some("*"), "{target}");
+    }
+    // The gzip of a file is another representation: another tag.
+    let gzip = on_the_wire(
+        base,
+        "GET",
+        "/browser/pi_digits.core.wasm",
+        &[("accept-encoding", "gzip")],
+    );
+    let plain = on_the_wire(base, "GET", "/browser/pi_digits.core.wasm", &[]);
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    assert_ne!(gzip.header("etag"), plain.header("etag"));
+    assert_eq!(
+        on_the_wire(base, "GET", "/api/digits?n=5", &[]).header("vary"),
+        Some("accept")
+    );
+    assert_eq!(
+        on_the_wire(base, "GET", "/api/info", &[]).header("cache-control"),
+        Some("no-cache")
+    );
+
+    // A page on another origin calling the API: the preflight of a request
+    // with a header that is not safelisted, then the request.
+    let preflight = on_the_wire(
+        base,
+        "OPTIONS",
+        "/api/search?q=140319",
+        &[
+            ("origin", "https://example.org"),
+            ("access-control-request-method", "GET"),
+            ("access-control-request-headers", "if-none-match"),
+        ],
+    );
+    assert_eq!(preflight.status, 204);
+    assert!(preflight.after_head.is_empty());
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        preflight.header("access-control-allow-methods"),
+        Some("GET, HEAD, OPTIONS")
+    );
+    assert_eq!(preflight.header("access-control-allow-headers"), Some("*"));
+    assert_eq!(preflight.header("access-control-max-age"), Some("86400"));
+    let answer = on_the_wire(
+        base,
+        "GET",
+        "/api/histogram?n=10",
+        &[("origin", "https://example.org")],
+    );
+    assert_eq!(answer.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(answer.header("access-control-expose-headers"), Some("etag"));
+    let page = on_the_wire(base, "OPTIONS", "/", &[]);
+    assert_eq!(
+        (page.status, page.header("allow")),
+        (204, Some("GET, HEAD, OPTIONS"))
+    );
+    assert_eq!(page.header("access-control-allow-origin"), None);
 }
 
 fn host_serve() -> Server {

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest as _, Sha256};
 
-use pi_digits_host::{CallError, Limits, Options, Runtime};
+use pi_digits_host::{CallError, Limits, Options, PatternProblem, Runtime};
 use pi_digits_testkit::Reference;
 
 const MAX_DIGITS: u64 = 10_000_000;
@@ -55,6 +55,72 @@ fn a_fresh_instance_answers_a_million_digits_from_its_snapshot() {
     assert_eq!(&straddling[..10], &digits[999_990..]);
 }
 
+/// Every search of the fixture's up to 10^6 digits, each on a fresh
+/// instance: answered from the snapshot, under a deadline far below the
+/// seconds that computing a million digits takes.
+#[test]
+fn a_fresh_instance_searches_a_million_digits_from_its_snapshot() {
+    let reference = Reference::load();
+    let runtime = limited(Limits {
+        timeout: Duration::from_secs(1),
+        ..Limits::default()
+    });
+    let mut checked = 0;
+    for case in reference
+        .searches()
+        .filter(|case| case.n <= 1_000_000)
+    {
+        let found = runtime
+            .session()
+            .unwrap()
+            .search(case.pattern, case.n)
+            .unwrap_or_else(|error| panic!("{case:?}: {error}"));
+        assert_eq!(
+            (found.position, found.count),
+            (case.position, case.count),
+            "{case:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 60, "only {checked} searches");
+    // One session, many searches: the instance goes on as before.
+    let mut session = runtime.session().unwrap();
+    let found = session.search("140319", 1_000_000).unwrap();
+    assert_eq!((found.position, found.count), (Some(450_403), 1));
+    assert_eq!(session.search("14159", 10).unwrap().position, Some(1));
+    assert_eq!(session.digits(10).unwrap(), "3141592653");
+}
+
+#[test]
+fn malformed_patterns_are_typed_errors_whatever_n_is() {
+    let runtime = limited(Limits {
+        max_digits: 1_000,
+        ..Limits::default()
+    });
+    let mut session = runtime.session().unwrap();
+    let too_long = "1".repeat(101);
+    for (pattern, problem) in [
+        ("", PatternProblem::Empty),
+        ("14a3", PatternProblem::NotADigit),
+        ("-1", PatternProblem::NotADigit),
+        ("١٤", PatternProblem::NotADigit),
+        (too_long.as_str(), PatternProblem::TooLong),
+    ] {
+        for n in [10, 1_000, 1_001, MAX_DIGITS + 1, u64::MAX] {
+            match session.search(pattern, n) {
+                Err(CallError::BadPattern(found)) => assert_eq!(found, problem, "{pattern:?}"),
+                other => panic!("search({pattern:?}, {n}): expected {problem:?}, got {other:?}"),
+            }
+        }
+    }
+    let message = session.search("14a3", 10).unwrap_err().to_string();
+    assert!(message.contains("not a digit"), "{message}");
+    // The longest pattern is searched for: π's 100 digits from digit 500.
+    let hundred = Reference::load().window(500, 100);
+    let found = session.search(hundred, 1_000).unwrap();
+    assert_eq!((found.position, found.count), (Some(500), 1));
+}
+
 #[test]
 fn windows_page_through_the_expansion() {
     let reference = Reference::load();
@@ -86,6 +152,10 @@ fn the_maximum_matches_the_reference() {
     })
     .unwrap();
     let mut session = runtime.session().unwrap();
+    // The first call searches: past the snapshot, it computes the maximum,
+    // which the calls after it reuse.
+    let found = session.search("140319", MAX_DIGITS).unwrap();
+    assert_eq!((found.position, found.count), (Some(450_403), 9));
     let digits = session.digits(MAX_DIGITS).unwrap();
     assert_eq!(digits.len() as u64, MAX_DIGITS);
     assert_eq!(
@@ -101,6 +171,17 @@ fn the_maximum_matches_the_reference() {
     // The instance keeps what it computed: these are answered without
     // computing again, from digits the hash has just vouched for.
     assert_eq!(session.histogram(MAX_DIGITS).unwrap(), counts);
+    let mut searched = 0;
+    for case in reference.searches_in(MAX_DIGITS) {
+        let found = session.search(case.pattern, MAX_DIGITS).unwrap();
+        assert_eq!(
+            (found.position, found.count),
+            (case.position, case.count),
+            "{case:?}"
+        );
+        searched += 1;
+    }
+    assert!(searched >= 10, "only {searched} searches of 10^7 digits");
     let max = MAX_DIGITS as usize;
     for length in [0, 1, 2, 10, 1_000_000] {
         assert_eq!(
@@ -146,6 +227,11 @@ fn requests_past_the_maximum_are_typed_errors_and_the_session_goes_on() {
         beyond(session.digits_window(2, u64::MAX).map(drop)),
         MAX_DIGITS
     );
+    assert_eq!(
+        beyond(session.search("3", MAX_DIGITS + 1).map(drop)),
+        MAX_DIGITS
+    );
+    assert_eq!(beyond(session.search("3", u64::MAX).map(drop)), MAX_DIGITS);
     assert_eq!(session.digits(10).unwrap(), "3141592653");
 }
 
@@ -173,6 +259,7 @@ fn the_host_maximum_refuses_before_any_work() {
         ("histogram", session.histogram(9_999_999).map(drop)),
         ("digits", session.digits(9_999_999).map(drop)),
         ("window", session.digits_window(9_999_000, 999).map(drop)),
+        ("search", session.search("140319", 9_999_999).map(drop)),
     ] {
         match result {
             Err(CallError::BeyondMaximum {
@@ -244,6 +331,13 @@ fn a_trapping_component_is_a_clear_error_not_a_crash() {
     let mut session = runtime.session().unwrap();
     for _ in 0..2 {
         match session.digits(10) {
+            Err(CallError::Failed(error)) => {
+                let chain = format!("{error:#}");
+                assert!(chain.contains("unreachable"), "{chain}");
+            }
+            other => panic!("expected a failure, got {other:?}"),
+        }
+        match session.search("3", 10) {
             Err(CallError::Failed(error)) => {
                 let chain = format!("{error:#}");
                 assert!(chain.contains("unreachable"), "{chain}");

@@ -113,7 +113,8 @@ fn pi_digits(cache: &Path, args: &[&str]) -> Output {
         .arg("--cache-dir")
         .arg(cache)
         .args(args)
-        .env_remove("PI_DIGITS_INSECURE_REGISTRIES"))
+        .env_remove("PI_DIGITS_INSECURE_REGISTRIES")
+        .env_remove("PI_DIGITS_REGISTRY_CA"))
 }
 
 /// GETs `path` from `server` and parses the JSON answer.
@@ -142,9 +143,9 @@ fn publish(registry: &LocalRegistry, cache: &Path) -> Value {
         &[
             "--json",
             "publish",
-            &registry.reference("pi-digits/pi:0.1.0"),
+            &registry.reference("pi-digits/pi:0.2.0"),
             "--wit-reference",
-            &registry.reference("pi-digits/wit:0.1.0"),
+            &registry.reference("pi-digits/wit:0.2.0"),
         ],
     );
     serde_json::from_str(&stdout(&output)).unwrap()
@@ -173,7 +174,7 @@ fn publish_then_pull_and_run_by_tag_and_by_digest() {
     let published = publish(&registry, &work.path().join("publisher"));
     let component = component();
 
-    let tagged = registry.reference("pi-digits/pi:0.1.0");
+    let tagged = registry.reference("pi-digits/pi:0.2.0");
     let digest = published["component"]["digest"].as_str().unwrap();
     let pinned = format!("oci://{}/pi-digits/pi@{digest}", registry.addr);
     assert_eq!(published["component"]["reference"], tagged.as_str());
@@ -182,7 +183,7 @@ fn publish_then_pull_and_run_by_tag_and_by_digest() {
 
     // The registry holds the CNCF wasm layout: an OCI manifest, the wasm
     // config, one application/wasm layer; the manifest hashes to the digest.
-    let (status, raw) = registry.get("pi-digits/pi/manifests/0.1.0");
+    let (status, raw) = registry.get("pi-digits/pi/manifests/0.2.0");
     assert_eq!(status, 200);
     assert_eq!(sha256(&raw), digest);
     let manifest: Value = serde_json::from_slice(&raw).unwrap();
@@ -207,7 +208,7 @@ fn publish_then_pull_and_run_by_tag_and_by_digest() {
         config["component"]["exports"]
             .as_array()
             .unwrap()
-            .contains(&"pi:digits/pi@0.1.0".into()),
+            .contains(&"pi:digits/pi@0.2.0".into()),
         "{config}"
     );
 
@@ -230,7 +231,7 @@ fn publish_then_pull_and_run_by_tag_and_by_digest() {
     }
 
     // The WIT package, encoded as wasm, in the same layout.
-    let (_, raw) = registry.get("pi-digits/wit/manifests/0.1.0");
+    let (_, raw) = registry.get("pi-digits/wit/manifests/0.2.0");
     let manifest: Value = serde_json::from_slice(&raw).unwrap();
     assert_eq!(sha256(&raw), published["wit"]["digest"].as_str().unwrap());
     assert_eq!(manifest["mediaType"], MANIFEST_TYPE);
@@ -241,7 +242,7 @@ fn publish_then_pull_and_run_by_tag_and_by_digest() {
         &cache,
         &[
             "pull",
-            &registry.reference("pi-digits/wit:0.1.0"),
+            &registry.reference("pi-digits/wit:0.2.0"),
             "-o",
             file.to_str().unwrap(),
         ],
@@ -251,7 +252,7 @@ fn publish_then_pull_and_run_by_tag_and_by_digest() {
     match wit_component::decode(&wit).unwrap() {
         wit_component::DecodedWasm::WitPackage(resolve, package) => {
             let package = &resolve.packages[package];
-            assert_eq!(package.name.to_string(), "pi:digits@0.1.0");
+            assert_eq!(package.name.to_string(), "pi:digits@0.2.0");
             assert!(package.interfaces.contains_key("pi"));
             assert!(package.worlds.contains_key("calculator"));
         }
@@ -265,7 +266,7 @@ fn a_digest_reference_runs_from_the_cache_and_a_tampered_cache_is_refused() {
     let work = tempfile::tempdir().unwrap();
     let published = publish(&registry, &work.path().join("publisher"));
     let pinned = published["component"]["pinned"].as_str().unwrap();
-    let tagged = registry.reference("pi-digits/pi:0.1.0");
+    let tagged = registry.reference("pi-digits/pi:0.2.0");
     let cache = work.path().join("cache");
 
     let output = histogram(&cache, pinned);
@@ -321,7 +322,7 @@ fn a_registry_serving_other_bytes_is_refused() {
     let registry = LocalRegistry::start();
     let work = tempfile::tempdir().unwrap();
     let published = publish(&registry, &work.path().join("publisher"));
-    let tagged = registry.reference("pi-digits/pi:0.1.0");
+    let tagged = registry.reference("pi-digits/pi:0.2.0");
     let pinned = published["component"]["pinned"].as_str().unwrap();
 
     // A layer that is not what the manifest names.
@@ -445,7 +446,7 @@ fn serve_runs_a_component_from_a_registry() {
 #[ignore = "needs `spin` on PATH"]
 fn the_spin_app_is_pushed_and_run_by_reference() {
     let registry = LocalRegistry::start();
-    let reference = format!("{}/pi-digits/app:0.1.0", registry.addr);
+    let reference = format!("{}/pi-digits/app:0.2.0", registry.addr);
     // spin.toml's components are what building this crate wrote. Spin
     // speaks plain HTTP to the registry with --insecure.
     let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
@@ -513,6 +514,10 @@ fn own_address() -> Ipv4Addr {
 /// bcrypt made with Python's crypt over libxcrypt,
 /// `crypt.crypt("digits-of-pi", "$2b$05$abcdefghijklmnopqrstuv")`.
 const HTPASSWD: &str = "pi:$2b$05$abcdefghijklmnopqrstuuVvElPHnW0DkT.gUTF78bHUR2GDXTvdu\n";
+/// The user of [`HTPASSWD`], as pi-digits takes it.
+const USER: (&str, &str) = ("PI_DIGITS_REGISTRY_USERNAME", "pi");
+/// Its password.
+const PASSWORD: (&str, &str) = ("PI_DIGITS_REGISTRY_PASSWORD", "digits-of-pi");
 
 /// `pi-digits ARGS` with a fresh cache and exactly these registry
 /// variables.
@@ -524,6 +529,7 @@ fn pi_digits_with(envs: &[(&str, &str)], args: &[&str]) -> Output {
         "PI_DIGITS_INSECURE_REGISTRIES",
         "PI_DIGITS_REGISTRY_USERNAME",
         "PI_DIGITS_REGISTRY_PASSWORD",
+        "PI_DIGITS_REGISTRY_CA",
     ] {
         command.env_remove(name);
     }
@@ -545,11 +551,10 @@ fn other_registries_get_https_unless_insecure_and_credentials_are_sent() {
         )
     });
     let addr = registry.addr.to_string();
-    let reference = registry.reference("pi-digits/pi:0.1.0");
+    let reference = registry.reference("pi-digits/pi:0.2.0");
     let publish = ["publish", reference.as_str()];
     let insecure = ["--insecure-registry", addr.as_str()];
-    let user = ("PI_DIGITS_REGISTRY_USERNAME", "pi");
-    let password = ("PI_DIGITS_REGISTRY_PASSWORD", "digits-of-pi");
+    let (user, password) = (USER, PASSWORD);
 
     let output = pi_digits_with(&[user, password], &publish);
     assert!(!output.status.success());
@@ -593,41 +598,181 @@ fn other_registries_get_https_unless_insecure_and_credentials_are_sent() {
     assert_histogram_is_right(&pi_digits_with(&[variable, user, password], &run_it));
 }
 
-/// A registry over TLS, with a certificate no public authority issued:
-/// pi-digits speaks TLS to it and refuses the certificate, rather than
-/// falling back to plain HTTP or accepting it.
-#[test]
-fn a_registry_over_tls_is_verified() {
-    let ip = own_address();
-    let registry = LocalRegistry::start_with(ip, |root| {
-        let (cert, key) = (root.join("cert.pem"), root.join("key.pem"));
-        let made = run(Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "ec"])
-            .args(["-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"])
-            .args(["-days", "1", "-subj", "/CN=pi-digits-test"])
-            .args(["-addext", "basicConstraints=critical,CA:FALSE"])
-            .arg("-addext")
-            .arg(format!("subjectAltName=IP:{ip}"))
-            .arg("-keyout")
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert));
-        assert!(made.status.success(), "openssl: {}", stderr(&made));
+/// `openssl WORDS ARGS`, `words` split at spaces and `args` as they are,
+/// which must succeed.
+fn openssl(words: &str, args: &[&str]) {
+    let made = run(Command::new("openssl").args(words.split(' ')).args(args));
+    assert!(
+        made.status.success(),
+        "openssl {words} {args:?}: {}",
+        stderr(&made)
+    );
+}
+
+/// `openssl req` arguments for a new P-256 key, unencrypted.
+const NEW_KEY: &str = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+
+/// A path the tests made, as text (their temporary directories' names
+/// are ASCII).
+fn text(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// A certificate authority of its own, made in `dir`: its certificate
+/// `NAME.pem` and key `NAME.key`.
+fn make_ca(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let [cert, key] = ["pem", "key"].map(|extension| dir.join(format!("{name}.{extension}")));
+    let subject = format!("/CN=pi-digits test {name}");
+    let files = ["-keyout", text(&key), "-out", text(&cert)];
+    openssl(
+        &format!("req -x509 {NEW_KEY} -days 1"),
+        &[&["-subj", &subject][..], &files].concat(),
+    );
+    (cert, key)
+}
+
+/// A server certificate for `ip` issued by the CA `ca` (certificate,
+/// key), made in `dir`: `cert.pem` and `key.pem`.
+fn issue_certificate(dir: &Path, ca: &(PathBuf, PathBuf), ip: Ipv4Addr) -> (PathBuf, PathBuf) {
+    let [cert, key, request, extensions] =
+        ["cert.pem", "key.pem", "cert.csr", "cert.ext"].map(|name| dir.join(name));
+    let subject = "/CN=pi-digits test registry";
+    let files = ["-keyout", text(&key), "-out", text(&request)];
+    openssl(
+        &format!("req {NEW_KEY}"),
+        &[&["-subj", subject][..], &files].concat(),
+    );
+    std::fs::write(
+        &extensions,
         format!(
-            "  tls:\n    certificate: {}\n    key: {}\n",
+            "subjectAltName=IP:{ip}\n\
+             basicConstraints=critical,CA:FALSE\n\
+             extendedKeyUsage=serverAuth\n"
+        ),
+    )
+    .unwrap();
+    let issuer = ["-CA", text(&ca.0), "-CAkey", text(&ca.1)];
+    let files = ["-in", text(&request), "-extfile", text(&extensions)];
+    openssl(
+        "x509 -req -days 1",
+        &[&issuer[..], &files, &["-out", text(&cert)]].concat(),
+    );
+    (cert, key)
+}
+
+/// A registry over TLS with htpasswd authentication, whose certificate a
+/// CA of its own issued. pi-digits speaks TLS to it and refuses the
+/// certificate, rather than falling back to plain HTTP or accepting it: no
+/// authority of the system's trust store issued it, nor one from another
+/// CA's file. Trusting its CA, from --registry-ca or PI_DIGITS_REGISTRY_CA
+/// (a file of two certificates, the CA's second), and with the
+/// credentials, it is published to and pulled from: the very bytes.
+#[test]
+fn a_registry_over_tls_is_verified_and_trusted_with_its_ca() {
+    let ip = own_address();
+    let pki = tempfile::tempdir().unwrap();
+    let ca = make_ca(pki.path(), "ca");
+    let (other_ca, _) = make_ca(pki.path(), "other-ca");
+    let registry = LocalRegistry::start_with(ip, |root| {
+        let (cert, key) = issue_certificate(root, &ca, ip);
+        std::fs::write(root.join("htpasswd"), HTPASSWD).unwrap();
+        format!(
+            "  tls:\n    certificate: {}\n    key: {}\n\
+             auth:\n  htpasswd:\n    realm: pi-digits\n    path: {}\n",
             cert.display(),
-            key.display()
+            key.display(),
+            root.join("htpasswd").display()
         )
     });
-    let reference = registry.reference("pi-digits/pi:0.1.0");
-    let output = pi_digits_with(&[], &["publish", &reference]);
-    assert!(!output.status.success());
+    let https = format!("https://{}/v2/", registry.addr);
+    let reference = registry.reference("pi-digits/pi:0.2.0");
+    let credentials = [USER, PASSWORD];
+    let (ca_file, other_ca_file) = (text(&ca.0), text(&other_ca));
+    let publish = ["publish", reference.as_str()];
+    let refused = |output: &Output, why: &str| {
+        assert!(!output.status.success(), "{why}");
+        assert!(
+            stderr(output).contains(&https) && stderr(output).contains(why),
+            "{why}: {}",
+            stderr(output)
+        );
+    };
+
+    let untrusted = "invalid peer certificate: UnknownIssuer";
+    refused(&pi_digits_with(&credentials, &publish), untrusted);
+    let with_other_ca = [&["--registry-ca", other_ca_file][..], &publish].concat();
+    refused(&pi_digits_with(&credentials, &with_other_ca), untrusted);
+
+    // Trusted, and the registry's own refusal comes through: no
+    // credentials, no push.
+    let with_ca = [&["--registry-ca", ca_file][..], &publish].concat();
+    refused(&pi_digits_with(&[], &with_ca), "code: 401");
+    let output = pi_digits_with(&credentials, &with_ca);
+    let pinned = stdout(&output).trim_end().to_owned();
     assert!(
-        stderr(&output).contains(&format!("https://{}/v2/", registry.addr))
-            && stderr(&output).contains("invalid peer certificate: UnknownIssuer"),
-        "{}",
-        stderr(&output)
+        pinned.starts_with(&format!("oci://{}/pi-digits/pi@sha256:", registry.addr)),
+        "{pinned}"
     );
+
+    let bundle = pki.path().join("bundle.pem");
+    let pem = [other_ca.as_path(), &ca.0].map(|file| std::fs::read_to_string(file).unwrap());
+    std::fs::write(&bundle, pem.concat()).unwrap();
+    let pulled = pki.path().join("pulled.wasm");
+    let variable = ("PI_DIGITS_REGISTRY_CA", text(&bundle));
+    let output = pi_digits_with(
+        &[variable, USER, PASSWORD],
+        &["pull", &reference, "-o", text(&pulled)],
+    );
+    assert_eq!(stdout(&output), format!("{pinned}\n"));
+    assert_eq!(std::fs::read(&pulled).unwrap(), component());
+}
+
+/// A CA file that cannot be used is an error naming the file, and no
+/// request is made: a file that is not there, one with no certificate, one
+/// whose certificate section holds something else.
+#[test]
+fn a_registry_ca_file_that_cannot_be_used_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.pem");
+    let no_certificate = dir.path().join("no-certificate.pem");
+    std::fs::write(&no_certificate, "a CA's name, but no certificate\n").unwrap();
+    // "pi-digits" in base64: valid PEM, but not DER of a certificate.
+    let not_a_certificate = dir.path().join("not-a-certificate.pem");
+    std::fs::write(
+        &not_a_certificate,
+        "-----BEGIN CERTIFICATE-----\ncGktZGlnaXRz\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let out = dir.path().join("pulled.wasm");
+    for (file, why) in [
+        (&missing, "No such file"),
+        (&no_certificate, "it has no certificate"),
+        (&not_a_certificate, "certificate 1 of 1"),
+    ] {
+        let output = pi_digits_with(
+            &[],
+            &[
+                "--registry-ca",
+                text(file),
+                "pull",
+                "oci://127.0.0.1:1/pi-digits/pi:0.2.0",
+                "-o",
+                text(&out),
+            ],
+        );
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains(text(file)) && stderr(&output).contains(why),
+            "{why}: {}",
+            stderr(&output)
+        );
+        assert!(
+            !stderr(&output).contains("pulling"),
+            "no request: {}",
+            stderr(&output)
+        );
+        assert!(!out.exists());
+    }
 }
 
 /// `serve --app oci://…`: the whole HTTP app, published as a component,
@@ -643,7 +788,7 @@ fn serve_runs_an_app_from_a_registry() {
             pi_digits_artifacts::APP_PATH,
             "--json",
             "publish",
-            &registry.reference("pi-digits/app:0.1.0"),
+            &registry.reference("pi-digits/app:0.2.0"),
         ],
     )))
     .unwrap();

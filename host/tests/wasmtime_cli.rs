@@ -54,6 +54,39 @@ fn digits_and_histogram_match_the_reference() {
     assert_eq!(answer("max-digits()"), "10000000");
 }
 
+/// Searches in the stock CLI's WAVE syntax, a record holding an option:
+/// one that occurs once, overlapping ones, one that never occurs; and bad
+/// patterns as typed errors, never traps, whatever `n` is.
+#[test]
+fn search_matches_the_reference_and_bad_patterns_are_typed_errors() {
+    let reference = Reference::load();
+    let mut checked = 0;
+    for case in reference
+        .searches_in(1_000_000)
+        .filter(|case| ["140319", "33", "000000"].contains(&case.pattern))
+    {
+        // WAVE leaves out a record field that is none.
+        let position = case
+            .position
+            .map_or(String::new(), |at| format!("position: some({at}), "));
+        assert_eq!(
+            answer(&format!("search(\"{}\", 1000000)", case.pattern)),
+            format!("ok({{{position}count: {}}})", case.count),
+            "{case:?}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+    let too_long = format!("search(\"{}\", 10)", "3".repeat(101));
+    for (call, problem) in [
+        ("search(\"\", 10)", "empty"),
+        ("search(\"14a3\", 18446744073709551615)", "not-a-digit"),
+        (too_long.as_str(), "too-long"),
+    ] {
+        assert_eq!(answer(call), format!("err(bad-pattern({problem}))"), "{call}");
+    }
+}
+
 #[test]
 fn requests_past_the_maximum_are_typed_errors() {
     for call in [
@@ -61,6 +94,7 @@ fn requests_past_the_maximum_are_typed_errors() {
         "histogram(18446744073709551615)",
         "digits-window(9999999, 2)",
         "digits-window(18446744073709551615, 2)",
+        "search(\"3\", 10000001)",
     ] {
         assert_eq!(answer(call), "err(beyond-maximum(10000000))", "{call}");
     }

@@ -10,7 +10,10 @@
 
 #![cfg(target_family = "wasm")]
 
-use pi_digits_api::api::{self, BeyondMaximum, Capped, Headers, MAX_DIGITS_VAR, Method, Pi};
+use pi_digits_api::api::{
+    self, BeyondMaximum, Capped, Headers, MAX_DIGITS_VAR, Method, Occurrences, PatternProblem, Pi,
+    SearchRefusal,
+};
 use pi_digits_api::browser::{File, JAVASCRIPT, WASM};
 use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
@@ -24,14 +27,31 @@ mod bindings {
     });
 }
 
-use bindings::pi::digits::pi::{self as imported, Error};
+use bindings::pi::digits::pi::{self as imported, Error, PatternProblem as Problem};
 
 /// The pi component, reached through the imported interface.
 struct ImportedPi;
 
-fn beyond(error: Error) -> BeyondMaximum {
+/// The component's refusal, as the API reads it.
+fn refusal(error: Error) -> SearchRefusal {
     match error {
-        Error::BeyondMaximum(maximum) => BeyondMaximum { maximum },
+        Error::BeyondMaximum(maximum) => SearchRefusal::BeyondMaximum(BeyondMaximum { maximum }),
+        Error::BadPattern(problem) => SearchRefusal::BadPattern(match problem {
+            Problem::Empty => PatternProblem::Empty,
+            Problem::NotADigit => PatternProblem::NotADigit,
+            Problem::TooLong => PatternProblem::TooLong,
+        }),
+    }
+}
+
+/// The refusal of a call that takes no pattern. A bad pattern there breaks
+/// the contract: trapping makes the host answer 500, not a wrong answer.
+fn beyond(error: Error) -> BeyondMaximum {
+    match refusal(error) {
+        SearchRefusal::BeyondMaximum(beyond) => beyond,
+        SearchRefusal::BadPattern(problem) => {
+            panic!("the pi component refused a call without a pattern as bad-pattern ({problem:?})")
+        }
     }
 }
 
@@ -51,19 +71,29 @@ impl Pi for ImportedPi {
     fn histogram(&self, n: u64) -> Result<Vec<u64>, BeyondMaximum> {
         imported::histogram(n).map_err(beyond)
     }
+
+    fn search(&self, pattern: &str, n: u64) -> Result<Occurrences, SearchRefusal> {
+        let found = imported::search(pattern, n).map_err(refusal)?;
+        Ok(Occurrences {
+            position: found.position,
+            count: found.count,
+        })
+    }
 }
 
 #[http_component]
 fn handle(request: Request) -> Response {
     let method = match request.method() {
         spin_sdk::http::Method::Get => Method::Get,
+        spin_sdk::http::Method::Head => Method::Head,
+        spin_sdk::http::Method::Options => Method::Options,
         _ => Method::Other,
     };
+    let header = |name: &str| request.header(name).and_then(|value| value.as_str());
     let headers = Headers {
-        accept: request.header("accept").and_then(|value| value.as_str()),
-        accept_encoding: request
-            .header("accept-encoding")
-            .and_then(|value| value.as_str()),
+        accept: header("accept"),
+        accept_encoding: header("accept-encoding"),
+        if_none_match: header("if-none-match"),
     };
     // Unset (or not a number): the component's own maximum.
     let maximum = std::env::var(MAX_DIGITS_VAR)

@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 
 use thiserror::Error;
 
+use crate::search::{self, Occurrences, Pattern};
 use crate::snapshot::{BLOCK, Snapshot};
 
 /// The most digits this component computes; part of its contract.
@@ -106,6 +107,12 @@ impl DigitCache {
         let mut counts = self.counts[n / BLOCK];
         count_digits(&self.digits[n / BLOCK * BLOCK..n], &mut counts);
         Ok(counts)
+    }
+
+    /// Where `pattern` occurs among the first `n` digits: occurrences that
+    /// end within them, at positions counted like window offsets.
+    pub fn search(&mut self, pattern: Pattern<'_>, n: u64) -> Result<Occurrences, Error> {
+        Ok(search::occurrences(&self.prefix(n)?, pattern))
     }
 
     /// Whether the first `n` digits have been computed, counts and all.
@@ -314,6 +321,26 @@ mod tests {
         }
         let mut cache = DigitCache::with_snapshot(wrong_source, reference_snapshot(1_000));
         let _ = cache.prefix(2_000);
+    }
+
+    #[test]
+    fn searches_inside_and_past_the_snapshot_match_the_reference() {
+        let reference = Reference::load();
+        let mut cache = DigitCache::with_snapshot(reference_source, reference_snapshot(1_000));
+        for n in [10, 1_000, 100_000] {
+            for case in reference.searches_in(n) {
+                let found = cache
+                    .search(Pattern::new(case.pattern).unwrap(), n)
+                    .unwrap();
+                assert_eq!((found.position, found.count), (case.position, case.count), "{case:?}");
+            }
+        }
+        assert_eq!(
+            cache.search(Pattern::new("3").unwrap(), MAX_DIGITS + 1),
+            Err(Error::BeyondMaximum {
+                maximum: MAX_DIGITS
+            })
+        );
     }
 
     proptest! {

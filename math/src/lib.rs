@@ -1,6 +1,7 @@
 //! The arithmetic of pi-digits: the first digits of π by the Chudnovsky
 //! series, exact or not at all, and the [`cache`] of the longest prefix
-//! computed so far, which starts from a [`snapshot`] made at build time.
+//! computed so far, which starts from a [`snapshot`] made at build time
+//! and finds patterns of digits in them ([`search`]).
 //! Plain Rust, one algorithm a file, tested natively; the
 //! pi component (`component/`) is the WIT glue over it.
 //!
@@ -20,6 +21,7 @@ pub mod multiply;
 pub mod pi;
 pub mod radix;
 pub mod reciprocal;
+pub mod search;
 pub mod snapshot;
 pub mod sqrt;
 

@@ -1,9 +1,12 @@
-"""The digits of π and their histogram, from the ``pi:digits`` WebAssembly
-component (interface ``pi:digits/pi@0.1.0``), run in-process by wasmtime.
+"""The digits of π, their histogram and searches among them, from the
+``pi:digits`` WebAssembly component (interface ``pi:digits/pi@0.2.0``), run
+in-process by wasmtime.
 
 >>> import pi_digits
 >>> pi_digits.digits(10)
 '3141592653'
+>>> pi_digits.search("14159", 10)
+Occurrences(position=1, count=1)
 
 Which component file is loaded, first match wins: the ``path`` given to
 :class:`Pi`; the ``PI_DIGITS_WASM`` environment variable; ``pi_digits.wasm``
@@ -15,24 +18,27 @@ from __future__ import annotations
 import operator
 import os
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 import wasmtime
 import wasmtime.component as wc
 
 __all__ = [
+    "BadPatternError",
     "BeyondMaximumError",
     "ComponentNotFoundError",
+    "Occurrences",
     "Pi",
     "PiDigitsError",
     "digits",
     "digits_window",
     "histogram",
     "max_digits",
+    "search",
 ]
 
 #: The component interface this package calls.
-INTERFACE = "pi:digits/pi@0.1.0"
+INTERFACE = "pi:digits/pi@0.2.0"
 #: Environment variable naming the component file to load.
 ENV_VAR = "PI_DIGITS_WASM"
 #: Where a wheel ships the component.
@@ -55,33 +61,72 @@ class BeyondMaximumError(PiDigitsError):
         self.maximum = maximum
 
 
+class BadPatternError(PiDigitsError, ValueError):
+    """A :meth:`Pi.search` pattern is not 1 to 100 decimal digits (WIT
+    ``error::bad-pattern``); :attr:`problem` says how."""
+
+    #: What each WIT ``pattern-problem`` means.
+    PROBLEMS = {
+        "empty": "the pattern is empty",
+        "not-a-digit": "the pattern has a character that is not a digit 0-9",
+        "too-long": "the pattern is longer than 100 digits",
+    }
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"bad search pattern: {self.PROBLEMS.get(problem, problem)}")
+        #: The WIT ``pattern-problem``: ``"empty"``, ``"not-a-digit"`` or ``"too-long"``.
+        self.problem = problem
+
+
+class Occurrences(NamedTuple):
+    """Where a pattern occurs among the first digits of π (WIT record
+    ``occurrences``)."""
+
+    #: The position of its first digit at the first occurrence, counted like
+    #: :meth:`Pi.digits_window` offsets (0 is the leading 3); ``None`` if it
+    #: does not occur.
+    position: Optional[int]
+    #: How often it occurs, overlapping occurrences counted.
+    count: int
+
+
 class ComponentNotFoundError(PiDigitsError, FileNotFoundError):
     """No component file was given, configured or bundled."""
 
 
+#: The WIT ``error`` cases, in order, and the exception each becomes.
+_ERRORS = {"beyond-maximum": lambda payload: BeyondMaximumError(int(payload)), "bad-pattern": BadPatternError}
+
+
 class _ResultDecoder:
     """Splits what wasmtime-py returns for a ``result<T, error>`` into ok
-    value or :class:`BeyondMaximumError`.
+    value or the exception of the ``error`` case.
 
-    wasmtime-py tags a result (``Variant('ok'|'err', payload)``) only when the
-    Python classes of its ok and err payloads overlap; otherwise it returns
-    the bare payload. For our ``error`` (one case, ``u64``) the err payload is
-    a bare ``int``. Which representation applies is decided here from the
-    function's type, once, not guessed from each value.
+    wasmtime-py tags a variant (``Variant(tag, payload)``, ``result`` being
+    one with cases ``ok`` and ``err``) only when the Python classes of its
+    cases' payloads overlap; otherwise it returns the bare payload. Our
+    ``error``'s cases carry an ``int`` (``beyond-maximum``) and a ``str``
+    (``bad-pattern``), so its payload is bare, and ``digits`` (ok: ``str``)
+    has a tagged result where ``histogram`` (ok: ``list``) has not. Which
+    representation applies is decided here from the function's type, once,
+    not guessed from each value.
     """
 
     def __init__(self, result_type: Any) -> None:
         if not isinstance(result_type, wc.ResultType) or result_type.ok is None:
             raise PiDigitsError(f"expected a result<_, error> type, got {result_type!r}")
         err = result_type.err
-        if not isinstance(err, wc.VariantType) or [name for name, _ in err.cases] != ["beyond-maximum"]:
-            raise PiDigitsError("the component's error type is not variant { beyond-maximum(u64) }")
-        ok_classes: set[type] = set()
-        err_classes: set[type] = set()
-        result_type.ok.add_classes(ok_classes)
-        err.add_classes(err_classes)
+        if not isinstance(err, wc.VariantType) or [name for name, _ in err.cases] != list(_ERRORS):
+            raise PiDigitsError(
+                "the component's error type is not variant { beyond-maximum(u64), bad-pattern(pattern-problem) }"
+            )
+        ok_classes = _classes(result_type.ok)
+        #: (case name, the classes of its payload), in the variant's order.
+        self._cases = [(name, _classes(ty)) for name, ty in err.cases]
+        err_classes = set().union(*(classes for _, classes in self._cases))
         self._tagged = bool(ok_classes & err_classes)
         self._ok_classes = tuple(ok_classes)
+        self._err_tagged = bool(self._cases[0][1] & self._cases[1][1])
 
     def __call__(self, value: Any) -> Any:
         if self._tagged:
@@ -90,10 +135,18 @@ class _ResultDecoder:
             is_ok, payload = isinstance(value, self._ok_classes), value
         if is_ok:
             return payload
-        # A one-case variant is untagged too; a tagged one is Variant(tag, u64).
-        if isinstance(payload, wc.Variant):
-            payload = payload.payload
-        raise BeyondMaximumError(int(payload))
+        if self._err_tagged:
+            case, payload = payload.tag, payload.payload
+        else:
+            case = next(name for name, classes in self._cases if isinstance(payload, tuple(classes)))
+        raise _ERRORS[case](payload)
+
+
+def _classes(ty: Any) -> set[type]:
+    """The Python classes wasmtime-py gives values of the component type ``ty``."""
+    classes: set[type] = set()
+    ty.add_classes(classes)
+    return classes
 
 
 def _u64(name: str, value: Any) -> int:
@@ -168,19 +221,22 @@ class Pi:
         # name -> (function, decoder of its result<_, error>)
         self._funcs = {
             name: (f, _ResultDecoder(f.type(self._store).result))
-            for name in ("digits", "digits-window", "histogram")
+            for name in ("digits", "digits-window", "histogram", "search")
             for f in [func(name)]
         }
 
-    def _call(self, name: str, *args: int) -> Any:
-        if any(a > _U64_MAX for a in args):  # cannot be passed, and is past any maximum
-            raise BeyondMaximumError(self.max_digits())
+    def _call(self, name: str, *args: Any) -> Any:
+        # An int past u64 cannot be passed; u64's maximum, past any maximum
+        # too, stands for it, so the component answers as the contract
+        # orders: beyond-maximum, or for search a bad pattern first.
+        args = tuple(min(a, _U64_MAX) if isinstance(a, int) else a for a in args)
         f, decode = self._funcs[name]
         return decode(f(self._store, *args))
 
     def max_digits(self) -> int:
-        """The largest ``n`` that :meth:`digits` and :meth:`histogram` accept,
-        and the furthest position a window may reach: 10,000,000."""
+        """The largest ``n`` that :meth:`digits`, :meth:`histogram` and
+        :meth:`search` accept, and the furthest position a window may reach:
+        10,000,000."""
         return int(self._max_digits(self._store))
 
     def digits(self, n: int) -> str:
@@ -200,6 +256,18 @@ class Pi:
         index is the digit. Raises :class:`BeyondMaximumError` if
         ``n > max_digits()``."""
         return list(self._call("histogram", _u64("n", n)))
+
+    def search(self, pattern: str, n: int = 1_000_000) -> Occurrences:
+        """Where ``pattern``, 1 to 100 decimal digits, occurs among the first
+        ``n`` digits, overlapping occurrences counted:
+        ``search("14159", 10) == Occurrences(position=1, count=1)``. Raises
+        :class:`BadPatternError` for a malformed pattern, whatever ``n`` is,
+        and :class:`BeyondMaximumError` if ``n > max_digits()``."""
+        if not isinstance(pattern, str):
+            raise TypeError(f"pattern must be a str, not {type(pattern).__name__}")
+        found = self._call("search", pattern, _u64("n", n))
+        position = None if found.position is None else int(found.position)
+        return Occurrences(position, int(found.count))
 
 
 _default: Optional[Pi] = None
@@ -230,3 +298,8 @@ def digits_window(offset: int, length: int) -> str:
 def histogram(n: int) -> list[int]:
     """:meth:`Pi.histogram` of a shared default :class:`Pi`."""
     return _pi().histogram(n)
+
+
+def search(pattern: str, n: int = 1_000_000) -> Occurrences:
+    """:meth:`Pi.search` of a shared default :class:`Pi`."""
+    return _pi().search(pattern, n)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import pi_digits
-from pi_digits import BeyondMaximumError, Pi, PiDigitsError
+from pi_digits import BadPatternError, BeyondMaximumError, Occurrences, Pi, PiDigitsError
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = json.loads((ROOT / "testkit/fixtures/reference.json").read_text())
@@ -95,6 +95,62 @@ def test_beyond_maximum(pi: Pi, call) -> None:
     # The instance keeps working after an error.
     assert pi.digits(10) == DIGITS[:10]
     assert pi.histogram(10) == REFERENCE["histograms"]["10"]
+
+
+SEARCHES = [
+    (int(n), pattern, position, count)
+    for n, cases in REFERENCE["searches"].items()
+    for pattern, (position, count) in cases.items()
+]
+
+
+@pytest.mark.parametrize("n, pattern, position, count", [case for case in SEARCHES if case[0] <= 1_000_000])
+def test_search(pi: Pi, n: int, pattern: str, position, count: int) -> None:
+    found = pi.search(pattern, n)
+    assert found == Occurrences(position, count)
+    assert (found.position, found.count) == (position, count)
+
+
+@pytest.mark.skip(reason="10,000,000 digits: too slow here; the cargo tests search the maximum")
+def test_search_of_the_maximum(pi: Pi) -> None:
+    for n, pattern, position, count in (case for case in SEARCHES if case[0] > 1_000_000):
+        assert pi.search(pattern, n) == (position, count)
+
+
+def test_search_on_a_fresh_instance_defaults_to_a_million_digits() -> None:
+    position, count = REFERENCE["searches"]["1000000"]["140319"]
+    assert Pi().search("140319") == Occurrences(position=position, count=count)
+    assert pi_digits.search("140319") == (position, count)
+    assert pi_digits.search("14159", 10) == Occurrences(position=1, count=1)
+    assert pi_digits.search("0", 10).position is None
+
+
+@pytest.mark.parametrize(
+    "pattern, problem",
+    [("", "empty"), ("14a3", "not-a-digit"), ("-1", "not-a-digit"), ("١٤", "not-a-digit"), ("1" * 101, "too-long")],
+)
+@pytest.mark.parametrize("n", [10, MAX, MAX + 1, U64_MAX, 2**64])
+def test_bad_pattern(pi: Pi, pattern: str, problem: str, n: int) -> None:
+    # A bad pattern is named whatever n is, even past the maximum.
+    with pytest.raises(BadPatternError) as caught:
+        pi.search(pattern, n)
+    assert caught.value.problem == problem
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, PiDigitsError)
+    assert str(caught.value).startswith("bad search pattern: the pattern ")
+    assert pi.search("14159", 10) == (1, 1)
+
+
+def test_search_past_the_maximum(pi: Pi) -> None:
+    for n in (MAX + 1, U64_MAX, 2**64):
+        with pytest.raises(BeyondMaximumError) as caught:
+            pi.search("3", n)
+        assert caught.value.maximum == MAX
+    with pytest.raises(TypeError):
+        pi.search(314, 10)
+    with pytest.raises(TypeError):
+        pi.search("3", 1.0)
+    with pytest.raises(ValueError):
+        pi.search("3", -1)
 
 
 @pytest.mark.parametrize("bad", [1.0, "10", None, True, b"1"])

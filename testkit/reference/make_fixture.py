@@ -26,6 +26,15 @@ STORED_DIGITS = 100_000
 PREFIX_SIZES = [10**k for k in range(8)]  # 1 ... 10,000,000
 HISTOGRAM_SIZES = [0, 1, 10, 100, 1_000, 1_024, 10_000, 30_000, 100_000, 1_000_000, 10_000_000]
 GUARD = 20
+# Search cases: the first position (0 is the leading 3) and the number of
+# overlapping occurrences among the first n digits, for each n here.
+SEARCH_SIZES = [10, 1_000, 100_000, 1_000_000, 10_000_000]
+SEARCH_PATTERNS = [
+    "3", "0", "9", "33", "111", "14159", "314159", "140319", "999999",
+    "000000", "123456", "7777777", "271828", "1234567890", "0123456789",
+    # 100 digits taken from π itself: it occurs at 500, maybe only there.
+    "DIGITS_500_600",
+]
 
 # Published with the original Pi Day app; a cross-check of the sources.
 KNOWN_HISTOGRAMS = {
@@ -68,17 +77,34 @@ def histogram(digits: str) -> list[int]:
     return [digits.count(str(d)) for d in range(10)]
 
 
+def occurrences(digits: str, pattern: str) -> list:
+    """[first position or None, overlapping count]: str.find, one step at a time."""
+    first = digits.find(pattern)
+    count, at = 0, first
+    while at != -1:
+        count += 1
+        at = digits.find(pattern, at + 1)
+    return [None if first == -1 else first, count]
+
+
 def build() -> dict:
     largest = max(PREFIX_SIZES + HISTOGRAM_SIZES)
     digits = mpmath_digits(largest)
     assert digits == mpfr_digits(largest), "mpmath and MPFR disagree"
     for n, counts in KNOWN_HISTOGRAMS.items():
         assert histogram(digits[:n]) == counts, f"published histogram for {n} differs"
+    patterns = [digits[500:600] if p == "DIGITS_500_600" else p for p in SEARCH_PATTERNS]
+    # The Feynman point: six 9s from digit 762 after the decimal point.
+    assert occurrences(digits[:1_000], "999999")[0] == 762, "the Feynman point moved"
     return {
         "source": f"mpmath {mpmath.__version__} (gmpy2 {gmpy2.version()}), checked against MPFR {gmpy2.mpfr_version()}",
         "digits": digits[:STORED_DIGITS],
         "histograms": {str(n): histogram(digits[:n]) for n in HISTOGRAM_SIZES},
         "sha256": {str(n): hashlib.sha256(digits[:n].encode()).hexdigest() for n in PREFIX_SIZES},
+        "searches": {
+            str(n): {pattern: occurrences(digits[:n], pattern) for pattern in patterns}
+            for n in SEARCH_SIZES
+        },
     }
 
 

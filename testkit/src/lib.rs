@@ -27,6 +27,22 @@ pub struct Reference {
     digits: String,
     histograms: BTreeMap<u64, [u64; 10]>,
     sha256: BTreeMap<u64, String>,
+    searches: BTreeMap<u64, BTreeMap<String, (Option<u64>, u64)>>,
+}
+
+/// A search the fixture answers: where `pattern` first occurs among the
+/// first `n` digits (0 is the leading 3), and how often, overlapping
+/// occurrences counted; found by Python's `str.find` on mpmath's digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchCase {
+    /// How many digits are searched.
+    pub n: u64,
+    /// The digits searched for.
+    pub pattern: &'static str,
+    /// The first occurrence, if any.
+    pub position: Option<u64>,
+    /// How many occurrences.
+    pub count: u64,
 }
 
 impl Reference {
@@ -67,6 +83,23 @@ impl Reference {
     /// Sizes whose histogram the fixture lists, beyond the stored digits too.
     pub fn histogram_sizes(&self) -> impl Iterator<Item = u64> + '_ {
         self.histograms.keys().copied()
+    }
+
+    /// Every search the fixture answers, for `n` from 10 to 10^7.
+    pub fn searches(&'static self) -> impl Iterator<Item = SearchCase> {
+        self.searches.iter().flat_map(|(&n, cases)| {
+            cases.iter().map(move |(pattern, &(position, count))| SearchCase {
+                n,
+                pattern,
+                position,
+                count,
+            })
+        })
+    }
+
+    /// The searches the fixture answers among the first `n` digits.
+    pub fn searches_in(&'static self, n: u64) -> impl Iterator<Item = SearchCase> {
+        self.searches().filter(move |case| case.n == n)
     }
 
     /// SHA-256 (hex) of the first `n` digits, for n = 10^k up to 10^7.

@@ -383,6 +383,116 @@ test('in-browser mode: a newer choice stops the computation in flight; beyond th
   await close(page);
 });
 
+// "Find your birthday in π": typed and submitted with the keyboard only.
+async function searchFor(page, q) {
+  const input = testid(page, 'search-input');
+  await input.focus();
+  await input.fill('');
+  await page.keyboard.type(q);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    (q) => {
+      const result = document.querySelector('[data-testid="search-result"]');
+      return result.dataset.state !== 'loading' && result.textContent.includes(q);
+    },
+    q,
+  );
+  return {
+    state: await testid(page, 'search-result').getAttribute('data-state'),
+    summary: (await testid(page, 'search-summary').textContent()).trim(),
+    before: await testid(page, 'search-before').textContent(),
+    match: await testid(page, 'search-match').textContent(),
+    after: await testid(page, 'search-after').textContent(),
+    contextShown: await testid(page, 'search-context').isVisible(),
+  };
+}
+
+const searchCase = (n, q) => {
+  const [position, count] = fixture.searches[String(n)][q];
+  return { position, count };
+};
+
+// Both modes answer alike; `requests` are the paths the page fetched.
+async function checkSearches(page, mode, requests) {
+  const place = mode === 'browser' ? 'in this browser' : 'on the server';
+  // The issue's birthday, 14 March 2019, past the fixture's stored digits:
+  // its context is checked against the API's window.
+  const birthday = searchCase(1000000, '140319');
+  let found = await searchFor(page, '140319');
+  assert.equal(found.state, 'found', found.summary);
+  assert.match(found.summary, new RegExp(`^140319 first appears at position ${birthday.position.toLocaleString('en-US')}, ` +
+    `the ${birthday.position.toLocaleString('en-US')}rd digit after the decimal point; it occurs once in the first 1,000,000 digits of π \\(searched ${place}\\)\\.$`));
+  assert.equal(birthday.count, 1);
+  assert.equal(found.match, '140319');
+  assert.ok(found.contextShown);
+  const window = await (await fetch(`${BASE}/api/digits?offset=${birthday.position - 20}&length=46`)).json();
+  assert.equal(`${found.before}${found.match}${found.after}`, `…${window.digits}…`);
+
+  // The Feynman point: the digits either side from the reference.
+  const feynman = searchCase(1000000, '999999');
+  found = await searchFor(page, '999999');
+  assert.equal(found.state, 'found');
+  assert.match(found.summary, new RegExp(`position ${feynman.position}, the ${feynman.position}nd digit .* occurs ${feynman.count} times`));
+  assert.equal(found.before, `…${fixture.digits.slice(feynman.position - 20, feynman.position)}`);
+  assert.equal(found.after, `${fixture.digits.slice(feynman.position + 6, feynman.position + 26)}…`);
+  // The match is highlighted, readably.
+  const colours = await testid(page, 'search-match').evaluate((mark) => {
+    const style = getComputedStyle(mark);
+    const body = getComputedStyle(document.body);
+    return { bg: style.backgroundColor, fg: style.color, page: body.backgroundColor, tag: mark.tagName, weight: style.fontWeight };
+  });
+  assert.equal(colours.tag, 'MARK');
+  assert.notEqual(colours.bg, colours.page, 'the match stands out from the page');
+  assert.ok(contrast(colours.bg, colours.fg) >= 4.5, `contrast ${contrast(colours.bg, colours.fg).toFixed(2)}`);
+
+  // The very start: position 0 is the leading 3.
+  found = await searchFor(page, '314159');
+  assert.match(found.summary, /at position 0, the leading 3; it occurs 2 times/);
+  assert.equal(searchCase(1000000, '314159').count, 2);
+  assert.equal(found.before, '');
+
+  // Not among the first 1,000,000: said so, with N.
+  assert.equal(searchCase(1000000, '0123456789').position, null);
+  found = await searchFor(page, '0123456789');
+  assert.equal(found.state, 'not-found');
+  assert.equal(found.summary, `0123456789 is not among the first 1,000,000 digits of π (searched ${place}).`);
+  assert.equal(found.contextShown, false);
+
+  // Not digits: the component's refusal, in words.
+  found = await searchFor(page, '14a3');
+  assert.equal(found.state, 'error');
+  assert.match(found.summary, /decimal digits 0-9 only/);
+  const searched = requests.filter((path) => path.startsWith('/api/search'));
+  assert.equal(searched.length, mode === 'browser' ? 0 : 5, `${mode}: ${searched}`);
+}
+
+test('search ("Find your birthday in π") on the server: position, count, the highlighted match, not found', async () => {
+  const page = await openPage('/');
+  const requests = [];
+  page.on('request', (request) => requests.push(new URL(request.url()).pathname + new URL(request.url()).search));
+  await waitFor(page, 'ready', null);
+  // The box is reached with Tab, and its button right after it.
+  await testid(page, 'search-input').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'search-button');
+  await checkSearches(page, 'server', requests);
+  assert.ok(requests.includes('/api/search?q=140319&n=1000000'), requests.join(' '));
+  await page.screenshot({ path: join(screenshots, 'pi-day-page-search.png'), fullPage: true });
+  await close(page);
+});
+
+test('search in the browser: the worker\'s component answers as the server does', async () => {
+  const page = await openPage('/?mode=browser&n=10');
+  const requests = [];
+  page.on('request', (request) => requests.push(new URL(request.url()).pathname + new URL(request.url()).search));
+  await waitFor(page, 'ready', 10);
+  await checkSearches(page, 'browser', requests);
+  // The histogram still answers: the search has a worker of its own.
+  await choose(page, 1000);
+  assert.deepEqual(await counts(page), fixture.histograms['1000']);
+  await close(page);
+});
+
 test('the README\'s browser snippet prints what it says', async () => {
   const readme = await readFile(join(repo, 'README.md'), 'utf8');
   const snippets = [...readme.matchAll(/```js\n(import \{ pi \} from '\/browser\/[\s\S]*?)```/g)].map((m) => m[1]);

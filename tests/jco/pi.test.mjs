@@ -85,6 +85,48 @@ test('beyond-maximum is a ComponentError, and the instance keeps working', () =>
   }
 });
 
+const searches = Object.entries(reference.searches);
+
+/** Asserts the component's searches of the first `n` digits against the reference's. */
+function assertSearches(n, cases) {
+  for (const [pattern, [position, count]] of Object.entries(cases)) {
+    // jco: option<u64> is a BigInt or undefined, the record a plain object.
+    assert.deepEqual(
+      pi.search(pattern, BigInt(n)),
+      { position: position === null ? undefined : BigInt(position), count: BigInt(count) },
+      `search(${pattern}, ${n})`,
+    );
+  }
+}
+
+test('search', () => {
+  const small = searches.filter(([n]) => Number(n) <= 1_000_000);
+  assert.ok(small.length >= 4, `only ${small.length} sizes`);
+  for (const [n, cases] of small) {
+    assertSearches(n, cases);
+  }
+});
+
+for (const [n, cases] of searches.filter(([n]) => Number(n) > 1_000_000)) {
+  test(`search of ${n} digits`, { skip: 'too slow in Node; the cargo tests search the maximum' }, () => {
+    assertSearches(n, cases);
+  });
+}
+
+test('a bad pattern is a ComponentError naming the problem, whatever n is', () => {
+  for (const [pattern, problem] of [['', 'empty'], ['14a3', 'not-a-digit'], ['1'.repeat(101), 'too-long']]) {
+    for (const n of [10n, MAX + 1n, U64_MAX]) {
+      assert.throws(() => pi.search(pattern, n), (error) => {
+        assert.equal(error.constructor.name, 'ComponentError');
+        assert.deepEqual(error.payload, { tag: 'bad-pattern', val: problem });
+        return true;
+      });
+    }
+  }
+  assertBeyondMaximum(() => pi.search('3', MAX + 1n));
+  assert.deepEqual(pi.search('14159', 10n), { position: 1n, count: 1n });
+});
+
 test('the README example prints what it says', () => {
   const readme = readFileSync(`${root}README.md`, 'utf8');
   const snippets = [...readme.matchAll(/```js\n(import \{ pi \} from '\.\/target\/jco\/[\s\S]*?)```/g)].map((m) => m[1]);

@@ -10,9 +10,11 @@
 //! - a parsed query survives a round trip through percent-encoding;
 //! - whenever the router asks the pi component for digits, `digits_needed`
 //!   (what the host checks against `--max-digits` before any work) named
-//!   exactly that many: no request reaches the component unchecked;
+//!   exactly the most any of its calls needs: no request reaches the
+//!   component unchecked;
 //! - replies have a known status, errors are JSON with their code and are
-//!   never cached, answers are cacheable and echo the request.
+//!   never cached, answers are cacheable, carry an `ETag` and echo the
+//!   request.
 //!
 //! The first byte picks the method, the path and the `Accept` header; the
 //! rest, as lossy UTF-8, is the raw query string (or, for one choice, the
@@ -20,14 +22,14 @@
 
 #![no_main]
 
-use std::cell::Cell;
+use std::cell::RefCell;
 
 use libfuzzer_sys::fuzz_target;
-use pi_digits_api::api::{self, BeyondMaximum, Method, Pi, Reply};
+use pi_digits_api::api::{self, BeyondMaximum, Method, Occurrences, Pi, Reply, SearchRefusal};
 use pi_digits_api::query::{MAX_QUERY_LEN, Query};
 
 /// Every parameter name any route allows.
-const ALLOWED: &[&str] = &["n", "offset", "length", "format"];
+const ALLOWED: &[&str] = &["n", "offset", "length", "format", "q", "start", "numberOfDigits", "radix"];
 
 /// The codes the query parser may refuse with.
 const PARSE_CODES: &[&str] = &["query-too-long", "invalid-query", "unknown-parameter", "repeated-parameter"];
@@ -43,24 +45,41 @@ const ROUTER_CODES: &[&str] = &[
     "conflicting-parameters",
     "invalid-format",
     "beyond-maximum",
+    "invalid-pattern",
+    "unsupported-radix",
     "not-found",
     "method-not-allowed",
 ];
 
-const PATHS: &[&str] = &["/api/digits", "/api/histogram", "/api/info", "/", "/app.js", "/style.css", "/api/nope"];
+const PATHS: &[&str] = &[
+    "/api/digits",
+    "/api/histogram",
+    "/api/info",
+    "/api/search",
+    "/v1/pi",
+    "/",
+    "/app.js",
+    "/style.css",
+    "/api/nope",
+];
 
-/// A stand-in for the pi component: records what it is asked for and
+/// A stand-in for the pi component: records what each call needs and
 /// answers with zeros, up to a small maximum.
 struct RecordingPi {
-    asked: Cell<Option<u64>>,
+    asked: RefCell<Vec<u64>>,
 }
 
 const MOCK_MAX: u64 = 4096;
 
 impl RecordingPi {
     fn ask(&self, needed: u64) -> Result<(), BeyondMaximum> {
-        assert!(self.asked.replace(Some(needed)).is_none(), "the pi component was called twice");
+        self.asked.borrow_mut().push(needed);
         if needed > MOCK_MAX { Err(BeyondMaximum { maximum: MOCK_MAX }) } else { Ok(()) }
+    }
+
+    /// The most digits any call needed, if there was a call.
+    fn most_asked(&self) -> Option<u64> {
+        self.asked.borrow().iter().copied().max()
     }
 }
 
@@ -80,6 +99,12 @@ impl Pi for RecordingPi {
         self.ask(n)?;
         Ok(vec![n, 0, 0, 0, 0, 0, 0, 0, 0, 0])
     }
+    fn search(&self, pattern: &str, n: u64) -> Result<Occurrences, SearchRefusal> {
+        self.ask(n)?;
+        let length = pattern.len() as u64;
+        let found = pattern.bytes().all(|digit| digit == b'0') && length <= n;
+        Ok(Occurrences { position: found.then_some(0), count: if found { n - length + 1 } else { 0 } })
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -87,7 +112,12 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(rest);
     check_query(&text);
 
-    let method = if selector & 0x80 == 0 { Method::Get } else { Method::Other };
+    let method = match selector >> 6 {
+        0 => Method::Get,
+        1 => Method::Head,
+        2 => Method::Options,
+        _ => Method::Other,
+    };
     let accept = match (selector >> 4) & 0x3 {
         0 => None,
         1 => Some("text/plain"),
@@ -167,33 +197,40 @@ fn percent_encode_all(text: &str) -> String {
 
 fn check_route(method: Method, path: &str, query: &str, accept: Option<&str>) {
     let needed = api::digits_needed(path, query);
-    if !matches!(path, "/api/digits" | "/api/histogram") {
+    if !matches!(path, "/api/digits" | "/api/histogram" | "/api/search" | "/v1/pi") {
         assert_eq!(needed, None);
     }
-    let pi = RecordingPi { asked: Cell::new(None) };
-    let headers = api::Headers { accept, accept_encoding: accept };
+    let pi = RecordingPi { asked: RefCell::new(Vec::new()) };
+    let headers = api::Headers { accept, accept_encoding: accept, if_none_match: None };
     let reply = api::respond(&pi, &[], method, path, query, headers);
 
-    // The host's pre-check saw exactly what the component was asked for.
-    if let Some(asked) = pi.asked.get() {
+    // The host's pre-check saw the most the component was asked for.
+    if let Some(asked) = pi.most_asked() {
         assert_eq!(needed, Some(asked), "{path}?{query}: digits_needed disagrees with the router");
-        assert_eq!(method, Method::Get);
+        assert!(matches!(method, Method::Get | Method::Head));
         assert!(reply.status == 200 || reply.status == 422, "status {} after a pi call", reply.status);
     }
-    check_reply(&reply, path, query, &pi);
+    check_reply(&reply, method, path, query, &pi);
 }
 
 fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
     reply.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
 }
 
-fn check_reply(reply: &Reply, path: &str, query: &str, pi: &RecordingPi) {
+fn check_reply(reply: &Reply, method: Method, path: &str, query: &str, pi: &RecordingPi) {
     assert!(
-        matches!(reply.status, 200 | 400 | 404 | 405 | 414 | 422),
+        matches!(reply.status, 200 | 204 | 400 | 404 | 405 | 414 | 422),
         "unexpected status {}",
         reply.status
     );
-    let is_api = path.starts_with("/api/") && matches!(path, "/api/digits" | "/api/histogram" | "/api/info");
+    let is_api = matches!(path, "/api/digits" | "/api/histogram" | "/api/info" | "/api/search" | "/v1/pi");
+    if reply.status == 204 {
+        assert_eq!(method, Method::Options);
+        assert!(reply.body.is_empty() && pi.most_asked().is_none());
+        assert_eq!(header(reply, "allow"), Some("GET, HEAD, OPTIONS"));
+        assert_eq!(header(reply, "access-control-allow-origin").is_some(), is_api);
+        return;
+    }
     if reply.status != 200 {
         let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("an error body is JSON");
         let code = body["error"].as_str().expect("an error body names its code");
@@ -201,31 +238,35 @@ fn check_reply(reply: &Reply, path: &str, query: &str, pi: &RecordingPi) {
         assert!(body["message"].is_string());
         assert_eq!(header(reply, "cache-control"), Some("no-store"));
         assert_eq!(header(reply, "content-type"), Some("application/json"));
-        assert_eq!(reply.status == 405, header(reply, "allow") == Some("GET"));
+        assert_eq!(reply.status == 405, header(reply, "allow") == Some("GET, HEAD, OPTIONS"));
+        assert_eq!(header(reply, "access-control-allow-origin"), Some("*"));
         if reply.status == 422 {
             assert_eq!(body["max_digits"].as_u64(), Some(MOCK_MAX));
-            assert!(pi.asked.get().is_some_and(|asked| asked > MOCK_MAX));
+            assert!(pi.most_asked().is_some_and(|asked| asked > MOCK_MAX));
         }
         if reply.status == 414 {
             assert!(query.len() > MAX_QUERY_LEN);
         }
         return;
     }
-    if !is_api {
+    assert!(matches!(method, Method::Get | Method::Head));
+    assert!(header(reply, "etag").is_some_and(|tag| tag.starts_with('"') && tag.ends_with('"')));
+    assert_eq!(header(reply, "access-control-allow-origin").is_some(), is_api);
+    if !is_api || path == "/api/info" {
         assert_eq!(header(reply, "cache-control"), Some("no-cache"));
+        assert!(pi.most_asked().is_none());
         return;
     }
     assert_eq!(header(reply, "cache-control"), Some("public, max-age=31536000, immutable"));
-    if path == "/api/info" {
-        assert!(pi.asked.get().is_none());
-        return;
-    }
-    let asked = pi.asked.get().expect("an API answer comes from the pi component");
+    let asked = pi.most_asked().expect("an API answer comes from the pi component");
     assert!(asked <= MOCK_MAX);
     if header(reply, "content-type") == Some("application/json") {
         let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("an answer is JSON");
         if let Some(n) = body.get("n") {
             assert_eq!(n.as_u64(), Some(asked));
+        } else if let Some(content) = body.get("content") {
+            // pi.delivery's answer names nothing but its digits.
+            assert!(content.as_str().is_some_and(|digits| digits.bytes().all(|b| b == b'0')));
         } else {
             let offset = body["offset"].as_u64().expect("a window names its offset");
             let length = body["length"].as_u64().expect("a window names its length");
