@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use thousands::Separable;
 
-use crate::child::{FirstAnswer, SEARCHED, SEARCH_PATTERN};
+use crate::child::{FirstAnswer, SEARCH_PATTERN, SEARCHED};
 use crate::implementation::Implementation;
 use crate::machine::Machine;
 use crate::measure::{Measurement, Outcome, find, seconds_of};

@@ -137,17 +137,23 @@ impl HttpCache {
             // RFC 9110 15.4.5: what a 200 would have said about the
             // answer, not about its body.
             *response.status_mut() = StatusCode::NOT_MODIFIED;
-            for name in [header::CONTENT_LENGTH, header::CONTENT_TYPE, header::CONTENT_ENCODING] {
+            for name in [
+                header::CONTENT_LENGTH,
+                header::CONTENT_TYPE,
+                header::CONTENT_ENCODING,
+            ] {
                 response.headers_mut().remove(name);
             }
-            response
-                .headers_mut()
-                .insert(header::AGE, HeaderValue::from(entry.stored.elapsed().as_secs()));
+            response.headers_mut().insert(
+                header::AGE,
+                HeaderValue::from(entry.stored.elapsed().as_secs()),
+            );
             return Some(response);
         }
-        response
-            .headers_mut()
-            .insert(header::AGE, HeaderValue::from(entry.stored.elapsed().as_secs()));
+        response.headers_mut().insert(
+            header::AGE,
+            HeaderValue::from(entry.stored.elapsed().as_secs()),
+        );
         if method == Method::HEAD {
             response
                 .headers_mut()
@@ -207,7 +213,11 @@ impl Entry {
     /// `*`, or a listed tag equal to it in the weak comparison (RFC 9110
     /// 13.1.2: `W/` aside).
     fn matches(&self, if_none_match: &HeaderValue) -> bool {
-        let Some(etag) = self.headers.get(header::ETAG).and_then(|tag| tag.to_str().ok()) else {
+        let Some(etag) = self
+            .headers
+            .get(header::ETAG)
+            .and_then(|tag| tag.to_str().ok())
+        else {
             return false;
         };
         let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
@@ -336,7 +346,9 @@ impl Body for StoringBody {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(pending) = &mut this.pending {
                     match frame.data_ref() {
-                        Some(data) if pending.body.len() + data.len() <= pending.cache.max_entry => {
+                        Some(data)
+                            if pending.body.len() + data.len() <= pending.cache.max_entry =>
+                        {
                             pending.body.extend_from_slice(data)
                         }
                         // Too long, or trailers: not kept.
@@ -345,9 +357,10 @@ impl Body for StoringBody {
                 }
                 // Hyper stops polling once it has sent the length the
                 // head declared, or the body says it has ended.
-                let complete = this.pending.as_ref().is_some_and(|pending| {
-                    pending.length == Some(pending.body.len())
-                });
+                let complete = this
+                    .pending
+                    .as_ref()
+                    .is_some_and(|pending| pending.length == Some(pending.body.len()));
                 if complete || this.body.is_end_stream() {
                     this.finish();
                 }
@@ -401,7 +414,9 @@ mod tests {
     fn pass(cache: &HttpCache, key: &Key, response: hyper::Response<HyperOutgoingBody>) -> Bytes {
         let passed = cache.store(key.clone(), &Method::GET, response);
         let mut body = passed.into_body();
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let mut bytes = Vec::new();
         while !body.is_end_stream() {
             let Some(frame) = runtime.block_on(body.frame()) else {
@@ -417,7 +432,11 @@ mod tests {
         let cache = HttpCache::new(1 << 20).unwrap();
         let key = HttpCache::key(&request("/api/histogram?n=10")).unwrap();
         assert!(cache.lookup(&key, &Method::GET, None).is_none());
-        let body = pass(&cache, &key, response("public, max-age=60, immutable", "[0,2]"));
+        let body = pass(
+            &cache,
+            &key,
+            response("public, max-age=60, immutable", "[0,2]"),
+        );
         assert_eq!(body, "[0,2]");
         let hit = cache.lookup(&key, &Method::GET, None).expect("kept");
         assert_eq!(hit.headers()[header::AGE], "0");
@@ -432,7 +451,9 @@ mod tests {
         let cache = HttpCache::new(1 << 20).unwrap();
         let key = HttpCache::key(&request("/api/info")).unwrap();
         let mut tagged = response("public, max-age=60", "{}");
-        tagged.headers_mut().insert(header::ETAG, HeaderValue::from_static("\"abc\""));
+        tagged
+            .headers_mut()
+            .insert(header::ETAG, HeaderValue::from_static("\"abc\""));
         pass(&cache, &key, tagged);
         for tags in ["\"abc\"", "W/\"abc\"", "\"x\", \"abc\"", "*"] {
             let hit = cache
@@ -451,13 +472,22 @@ mod tests {
     #[test]
     fn private_unstored_errors_and_other_variants_are_not_kept() {
         let cache = HttpCache::new(1 << 20).unwrap();
-        for (i, cache_control) in ["no-store", "private, max-age=60", "public", "max-age=60", "public, max-age=60, no-cache"]
-            .into_iter()
-            .enumerate()
+        for (i, cache_control) in [
+            "no-store",
+            "private, max-age=60",
+            "public",
+            "max-age=60",
+            "public, max-age=60, no-cache",
+        ]
+        .into_iter()
+        .enumerate()
         {
             let key = HttpCache::key(&request(&format!("/{i}"))).unwrap();
             pass(&cache, &key, response(cache_control, "x"));
-            assert!(cache.lookup(&key, &Method::GET, None).is_none(), "{cache_control}");
+            assert!(
+                cache.lookup(&key, &Method::GET, None).is_none(),
+                "{cache_control}"
+            );
         }
         let key = HttpCache::key(&request("/error")).unwrap();
         let mut error = response("public, max-age=60", "{}");
@@ -466,21 +496,39 @@ mod tests {
         assert!(cache.lookup(&key, &Method::GET, None).is_none(), "an error");
         let key = HttpCache::key(&request("/vary")).unwrap();
         let mut varies = response("public, max-age=60", "{}");
-        varies.headers_mut().insert(header::VARY, HeaderValue::from_static("cookie"));
+        varies
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("cookie"));
         pass(&cache, &key, varies);
-        assert!(cache.lookup(&key, &Method::GET, None).is_none(), "varies on a cookie");
+        assert!(
+            cache.lookup(&key, &Method::GET, None).is_none(),
+            "varies on a cookie"
+        );
     }
 
     #[test]
     fn requests_for_a_fresh_answer_or_with_credentials_bypass_the_cache() {
-        let fresh = hyper::Request::get("/").header(header::CACHE_CONTROL, "no-cache").body(()).unwrap();
+        let fresh = hyper::Request::get("/")
+            .header(header::CACHE_CONTROL, "no-cache")
+            .body(())
+            .unwrap();
         assert!(HttpCache::key(&fresh).is_none());
-        let authorized = hyper::Request::get("/").header(header::AUTHORIZATION, "Basic eDp5").body(()).unwrap();
+        let authorized = hyper::Request::get("/")
+            .header(header::AUTHORIZATION, "Basic eDp5")
+            .body(())
+            .unwrap();
         assert!(HttpCache::key(&authorized).is_none());
         let post = hyper::Request::post("/").body(()).unwrap();
         assert!(HttpCache::key(&post).is_none());
-        let accepts = hyper::Request::get("/").header(header::ACCEPT, "text/plain").body(()).unwrap();
-        assert_ne!(HttpCache::key(&accepts), HttpCache::key(&request("/")), "Accept is keyed");
+        let accepts = hyper::Request::get("/")
+            .header(header::ACCEPT, "text/plain")
+            .body(())
+            .unwrap();
+        assert_ne!(
+            HttpCache::key(&accepts),
+            HttpCache::key(&request("/")),
+            "Accept is keyed"
+        );
     }
 
     #[test]
@@ -496,12 +544,21 @@ mod tests {
         assert!(size <= max_bytes, "{size} bytes kept, at most {max_bytes}");
         assert!(size > max_bytes / 2, "the cache is used: {size} bytes");
         let newest = HttpCache::key(&request("/api/digits?n=999")).unwrap();
-        assert!(cache.lookup(&newest, &Method::GET, None).is_some(), "the newest is kept");
+        assert!(
+            cache.lookup(&newest, &Method::GET, None).is_some(),
+            "the newest is kept"
+        );
         let oldest = HttpCache::key(&request("/api/digits?n=0")).unwrap();
-        assert!(cache.lookup(&oldest, &Method::GET, None).is_none(), "the oldest is evicted");
+        assert!(
+            cache.lookup(&oldest, &Method::GET, None).is_none(),
+            "the oldest is evicted"
+        );
         let too_long = HttpCache::key(&request("/too-long")).unwrap();
         let long: &'static str = "1".repeat(max_bytes as usize / 2).leak();
         pass(&cache, &too_long, response("public, max-age=60", long));
-        assert!(cache.lookup(&too_long, &Method::GET, None).is_none(), "over a quarter of the cache");
+        assert!(
+            cache.lookup(&too_long, &Method::GET, None).is_none(),
+            "over a quarter of the cache"
+        );
     }
 }

@@ -219,7 +219,11 @@ fn search_text(pattern: &str, n: u64, found: Occurrences, before: &str, after: &
         count => format!("{} times", count.separate_with_commas()),
     };
     // An ellipsis where the digits go on beyond what is shown.
-    let lead = if position > before.len() as u64 { "…" } else { "" };
+    let lead = if position > before.len() as u64 {
+        "…"
+    } else {
+        ""
+    };
     let end = position + (pattern.len() + after.len()) as u64;
     let trail = if end < n { "…" } else { "" };
     format!(

@@ -60,9 +60,15 @@ fn search_prints_position_count_and_the_digits_around() {
         text.starts_with("3 occurs 2 times in the first 12 digits of π, first at position 0 "),
         "{text}"
     );
-    assert!(text.ends_with(&format!("\n[3]{}\n", reference.window(1, 11))), "{text}");
+    assert!(
+        text.ends_with(&format!("\n[3]{}\n", reference.window(1, 11))),
+        "{text}"
+    );
     let text = stdout(&pi_digits(&["search", "53", "10"]));
-    assert!(text.ends_with(&format!("\n{}[53]\n", reference.window(0, 8))), "{text}");
+    assert!(
+        text.ends_with(&format!("\n{}[53]\n", reference.window(0, 8))),
+        "{text}"
+    );
     assert_eq!(
         stdout(&pi_digits(&["search", "140319", "10"])),
         "140319 does not occur in the first 10 digits of π\n"
@@ -77,7 +83,10 @@ fn search_prints_position_count_and_the_digits_around() {
         .unwrap();
     let position = case.position.unwrap();
     assert!(position + 26 <= reference.stored_digits());
-    for args in [["search", "271828", "--json"], ["--json", "search", "271828"]] {
+    for args in [
+        ["search", "271828", "--json"],
+        ["--json", "search", "271828"],
+    ] {
         let json: Value = serde_json::from_str(&stdout(&pi_digits(&args))).unwrap();
         assert_eq!(
             json,
@@ -95,7 +104,8 @@ fn search_prints_position_count_and_the_digits_around() {
         .searches_in(1_000_000)
         .find(|case| case.pattern == "140319")
         .unwrap();
-    let json: Value = serde_json::from_str(&stdout(&pi_digits(&["search", "140319", "--json"]))).unwrap();
+    let json: Value =
+        serde_json::from_str(&stdout(&pi_digits(&["search", "140319", "--json"]))).unwrap();
     assert_eq!(json["position"], serde_json::json!(case.position));
     assert_eq!(json["count"], case.count);
     assert_eq!(json["before"].as_str().map(str::len), Some(20), "{json}");
@@ -105,7 +115,11 @@ fn search_prints_position_count_and_the_digits_around() {
         let json: Value =
             serde_json::from_str(&stdout(&pi_digits(&["--json", "search", case.pattern, &n])))
                 .unwrap();
-        assert_eq!(json["position"], serde_json::json!(case.position), "{case:?}");
+        assert_eq!(
+            json["position"],
+            serde_json::json!(case.position),
+            "{case:?}"
+        );
         assert_eq!(json["count"], case.count, "{case:?}");
     }
     let json: Value =
@@ -129,9 +143,16 @@ fn bad_search_patterns_are_refused_with_a_clear_message() {
     ] {
         let output = pi_digits(&["search", pattern]);
         assert_eq!(output.status.code(), Some(1), "search {pattern:?}");
-        assert!(stderr(&output).contains(message), "{pattern:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(message),
+            "{pattern:?}: {}",
+            stderr(&output)
+        );
         assert!(!stderr(&output).contains("panic"), "{}", stderr(&output));
-        assert!(output.stdout.is_empty(), "search {pattern:?} printed an answer");
+        assert!(
+            output.stdout.is_empty(),
+            "search {pattern:?} printed an answer"
+        );
     }
     let output = pi_digits(&["search", &"1".repeat(101)]);
     assert_eq!(output.status.code(), Some(1));
@@ -149,7 +170,11 @@ fn bad_search_patterns_are_refused_with_a_clear_message() {
     );
     let output = pi_digits(&["search", "3", "-1"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("invalid value"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("invalid value"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

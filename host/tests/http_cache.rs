@@ -75,10 +75,18 @@ fn a_cached_answer_is_the_fresh_answer_with_an_age() {
         let fresh = raw_get(&server, target, headers);
         let (fresh, fresh_body) = split(&fresh);
         assert_eq!(fresh[0], "HTTP/1.1 200 OK", "{target}");
-        assert_eq!(age(&fresh), None, "the first answer is the guest's: {target}");
+        assert_eq!(
+            age(&fresh),
+            None,
+            "the first answer is the guest's: {target}"
+        );
         let cached = raw_get(&server, target, headers);
         let (mut cached, cached_body) = split(&cached);
-        assert_eq!(age(&cached), Some("0"), "from the cache: {target} {headers:?}");
+        assert_eq!(
+            age(&cached),
+            Some("0"),
+            "from the cache: {target} {headers:?}"
+        );
         cached.retain(|line| !line.starts_with("age:"));
         assert_eq!(cached, fresh, "{target} {headers:?}");
         assert_eq!(cached_body, fresh_body, "{target} {headers:?}");

@@ -66,10 +66,7 @@ fn a_fresh_instance_searches_a_million_digits_from_its_snapshot() {
         ..Limits::default()
     });
     let mut checked = 0;
-    for case in reference
-        .searches()
-        .filter(|case| case.n <= 1_000_000)
-    {
+    for case in reference.searches().filter(|case| case.n <= 1_000_000) {
         let found = runtime
             .session()
             .unwrap()

@@ -83,7 +83,11 @@ fn search_matches_the_reference_and_bad_patterns_are_typed_errors() {
         ("search(\"14a3\", 18446744073709551615)", "not-a-digit"),
         (too_long.as_str(), "too-long"),
     ] {
-        assert_eq!(answer(call), format!("err(bad-pattern({problem}))"), "{call}");
+        assert_eq!(
+            answer(call),
+            format!("err(bad-pattern({problem}))"),
+            "{call}"
+        );
     }
 }
 

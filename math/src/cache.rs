@@ -332,7 +332,11 @@ mod tests {
                 let found = cache
                     .search(Pattern::new(case.pattern).unwrap(), n)
                     .unwrap();
-                assert_eq!((found.position, found.count), (case.position, case.count), "{case:?}");
+                assert_eq!(
+                    (found.position, found.count),
+                    (case.position, case.count),
+                    "{case:?}"
+                );
             }
         }
         assert_eq!(

@@ -90,7 +90,11 @@ mod tests {
         assert_eq!(Pattern::new(""), Err(PatternProblem::Empty));
         assert_eq!(Pattern::new("14a3"), Err(PatternProblem::NotADigit));
         assert_eq!(Pattern::new(" 14"), Err(PatternProblem::NotADigit));
-        assert_eq!(Pattern::new("١٤"), Err(PatternProblem::NotADigit), "Arabic-Indic digits");
+        assert_eq!(
+            Pattern::new("١٤"),
+            Err(PatternProblem::NotADigit),
+            "Arabic-Indic digits"
+        );
         assert_eq!(Pattern::new(&"1".repeat(101)), Err(PatternProblem::TooLong));
         assert_eq!(Pattern::new(&"x".repeat(101)), Err(PatternProblem::TooLong));
         assert!(Pattern::new(&"1".repeat(100)).is_ok());

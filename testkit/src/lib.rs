@@ -88,12 +88,14 @@ impl Reference {
     /// Every search the fixture answers, for `n` from 10 to 10^7.
     pub fn searches(&'static self) -> impl Iterator<Item = SearchCase> {
         self.searches.iter().flat_map(|(&n, cases)| {
-            cases.iter().map(move |(pattern, &(position, count))| SearchCase {
-                n,
-                pattern,
-                position,
-                count,
-            })
+            cases
+                .iter()
+                .map(move |(pattern, &(position, count))| SearchCase {
+                    n,
+                    pattern,
+                    position,
+                    count,
+                })
         })
     }
 

@@ -1,7 +1,7 @@
 //! The report's *Targets* table: the project's four performance targets,
 //! each with what was measured and whether it was met.
 
-use crate::child::{FirstAnswer, SEARCHED, SEARCH_PATTERN};
+use crate::child::{FirstAnswer, SEARCH_PATTERN, SEARCHED};
 use crate::implementation::Implementation;
 use crate::measure::{Measurement, find, seconds_of};
 use crate::numbers::{mebibytes, ratio, seconds};
