@@ -404,6 +404,57 @@ fn looping_component() -> tempfile::NamedTempFile {
     file
 }
 
+/// The trapping fixture, but `max-digits` reports what its memory held and
+/// then overwrites all 8 MiB of it, more than the server keeps resident
+/// between instances: 1 on a fresh instance (its data segment, 41 at
+/// offset 8, intact and the rest zero), something else on a reused one.
+fn remembering_component() -> String {
+    let remembering = include_str!("fixtures/trapping.wat")
+        .replace(
+            r#"(memory (export "memory") 1)"#,
+            r#"(memory (export "memory") 128) (data (i32.const 8) "\29")"#,
+        )
+        .replace(
+            r#"(func (export "max-digits") (result i64) unreachable)"#,
+            r#"(func (export "max-digits") (result i64) (local $seen i64)
+                 (local.set $seen
+                   (i64.add (i64.sub (i64.load (i32.const 8)) (i64.const 40))
+                     (i64.add (i64.load (i32.const 0))
+                       (i64.add (i64.load (i32.const 1048576)) (i64.load (i32.const 8388600))))))
+                 (memory.fill (i32.const 0) (i32.const 0xff) (i32.const 8388608))
+                 local.get $seen)"#,
+        );
+    assert!(remembering.contains("memory.fill") && remembering.contains("\\29"));
+    remembering
+}
+
+#[test]
+fn every_request_gets_a_fresh_instance_though_slots_keep_memory_resident() {
+    let remembering = remembering_component();
+    // The fixture tells the two apart: in one instance, the second call
+    // sees what the first wrote.
+    let runtime =
+        pi_digits_host::Runtime::new(remembering.as_bytes(), &Default::default()).unwrap();
+    let mut session = runtime.session().unwrap();
+    assert_eq!(session.max_digits().unwrap(), 1, "a fresh instance");
+    assert_ne!(session.max_digits().unwrap(), 1, "the same instance again");
+
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), wat::parse_str(&remembering).unwrap()).unwrap();
+    let server = serve(&["--component", file.path().to_str().unwrap()]);
+    let url = format!("{}/api/info", server.base_url);
+    // Rounds of 64 at once: every slot of the pool is used, then reused.
+    for _ in 0..4 {
+        let seen: Vec<Value> = std::thread::scope(|scope| {
+            let requests: Vec<_> = (0..64).map(|_| scope.spawn(|| get(&url).1)).collect();
+            requests.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        for info in seen {
+            assert_eq!(info["max_digits"], 1, "a fresh instance for every request");
+        }
+    }
+}
+
 /// serve's own variables, each through what it does: the maximum
 /// /api/info states, the header timeout, the bound on connections (a
 /// connection past it waits), and the shutdown grace.
