@@ -390,7 +390,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
   if [ -n "$before" ]; then
     echo
     echo "\"before\": \`$bin --component $(basename "$before") serve --http-cache 0\`, our app composed"
-    echo "around that pi component instead of the embedded one (LOAD_BEFORE)."
+    echo "around that pi component instead of the embedded one (LOAD_BEFORE). A 0 there:"
+    echo "none of the 64 requests at once finished within the run (each computes)."
   fi
   echo
   echo "## Settings alone"
