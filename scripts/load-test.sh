@@ -4,7 +4,9 @@
 # `wasmtime serve -S cli`, and by `spin up` (spin.toml) where `spin` is on
 # PATH; each driven by wrk at 64 connections with the same requests. Writes
 # docs/load-test.md: requests/s and p50/p99 per server, with the ratio to
-# `wasmtime serve`, and our server's memory over LOAD_REQUESTS requests.
+# `wasmtime serve`; each setting in which ours differs, alone; our CLI
+# against `wasmtime run` on the same component; and our server's memory
+# over LOAD_REQUESTS requests.
 #
 # Fails if any request fails (a non-2xx answer, a socket error or a timeout)
 # or if our server's resident memory grows by more than 10% between the
@@ -19,7 +21,9 @@
 # LOAD_CONNECTIONS (64), LOAD_THREADS (2), LOAD_REQUESTS (requests our
 # server answers before its memory is measured again, 100000), LOAD_URLS
 # (distinct URLs among them, 10000), LOAD_ROUNDS (rounds of every server,
-# 2), WASMTIME (the stock CLI; else `wasmtime` on PATH), LOAD_OUT
+# 2), LOAD_CLI_RUNS (runs of each command line, 5), LOAD_COMPONENT (the pi
+# component the command lines run, target/wasm32-wasip2/release/pi_digits.wasm),
+# WASMTIME (the stock CLI; else `wasmtime` on PATH), LOAD_OUT
 # (docs/load-test.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -293,6 +297,66 @@ for round in $(seq "$rounds"); do
   done
 done
 
+# Where our server itself differs from the stock one: the same server
+# (without its cache) with hyper's default buffer instead of ours. The
+# other differences (a head timer per request, the bounds on connections
+# and slots) are not settings one can take away.
+hyper_default_buffer=$((8192 + 4096 * 100)) # hyper 1.x DEFAULT_MAX_BUFFER_SIZE
+server_settings=("ours" "--max-header-size $hyper_default_buffer")
+declare -A server_setting_results
+for round in $(seq "$rounds"); do
+  for setting in "${server_settings[@]}"; do
+    flags=()
+    [ "$setting" = ours ] || read -r -a flags <<<"$setting"
+    start_server "Serving http://" "$bin" serve --app "$work/app.wasm" --http-cache 0 "${flags[@]}" \
+      --addr 127.0.0.1:0 --cache-dir "$work/cache"
+    wrk_run "/api/histogram?n=100" "r$((connections * 4))"
+    for path in "${settings_paths[@]}"; do
+      wrk_run "$path"
+      echo "round $round, pi-digits serve --http-cache 0 $setting, $path: $rps req/s, p99 $p99 ms" >&2
+      server_setting_results["$setting|$path"]+="$rps $p50 $p99;"
+    done
+    stop_server
+  done
+done
+
+# The command line: our CLI against `wasmtime run --invoke` on the same pi
+# component file, runs interleaved, median of LOAD_CLI_RUNS: the built one
+# (LOAD_COMPONENT; its snapshot answers), and the "before" one if given
+# (it computes: there the deadline's epoch checks cost, in both).
+cli_runs=${LOAD_CLI_RUNS:-5}
+component=${LOAD_COMPONENT:-target/wasm32-wasip2/release/pi_digits.wasm}
+cli_files=()
+[ -f "$component" ] && cli_files+=("$component")
+[ -n "$before" ] && cli_files+=("$before")
+cli_commands=("pi-digits" "wasmtime run" "wasmtime run -W timeout=300s")
+# run_cli COMMAND FILE: one run of histogram(1000000); prints its seconds.
+run_cli() {
+  local started ended
+  started=$(date +%s.%N)
+  case $1 in
+    pi-digits) "$bin" --component "$2" --cache-dir "$work/cache" --json histogram 1000000 ;;
+    "wasmtime run") "$wasmtime" run --invoke 'histogram(1000000)' "$2" ;;
+    "wasmtime run -W timeout=300s") "$wasmtime" run -W timeout=300s --invoke 'histogram(1000000)' "$2" ;;
+  esac >"$work/cli.out" 2>&1 || {
+    cat "$work/cli.out" >&2
+    echo "FAIL: $1 $2" >&2
+    failures=$((failures + 1))
+  }
+  ended=$(date +%s.%N)
+  awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.4f", b - a }'
+}
+declare -A cli_results
+for file in "${cli_files[@]}"; do
+  # Compiled once before timing, by each (both cache compiled code).
+  for command in "${cli_commands[@]}"; do run_cli "$command" "$file" >/dev/null; done
+  for _ in $(seq "$cli_runs"); do
+    for command in "${cli_commands[@]}"; do
+      cli_results["$command|$file"]+="$(run_cli "$command" "$file");"
+    done
+  done
+done
+
 # Memory: our server (with its cache) over LOAD_REQUESTS requests. After
 # a warm-up (1 MB answers among them), requests cycle through LOAD_URLS
 # distinct URLs, more bytes of answers than the cache holds, so that it
@@ -428,6 +492,59 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
   echo "pages the last one touched (up to 4 MiB of each memory) instead of unmapping"
   echo "them: every request still gets a fresh instance, without faulting its pages in."
   echo
+  echo "And where our server itself differs: \`pi-digits serve --http-cache 0\` as above,"
+  echo "against the same with hyper's default buffer (\`--max-header-size $hyper_default_buffer\`) instead"
+  echo "of ours, 16 KiB (requests/s, median of $rounds rounds, and the ratio to ours):"
+  echo
+  printf '| `pi-digits serve --http-cache 0` with |'
+  for path in "${settings_paths[@]}"; do printf ' `%s` |' "$path"; done
+  echo
+  printf '|---|'; printf -- '---:|%.0s' "${settings_paths[@]}"; echo
+  for setting in "${server_settings[@]}"; do
+    case $setting in
+      ours) label="its defaults" ;;
+      *) label="\`$setting\`" ;;
+    esac
+    printf '| %s |' "$label"
+    for path in "${settings_paths[@]}"; do
+      awk -v a="$(median_of "${server_setting_results["$setting|$path"]}")" \
+        -v b="$(median_of "${server_setting_results["ours|$path"]}")" \
+        'BEGIN { printf " %d (%.2fx) |", a, a / b }'
+    done
+    echo
+  done
+  echo
+  echo "The buffer bounds a request head (431 past it) and how far a connection's input"
+  echo "is read ahead. The server's other differences are not settings: a head timer"
+  echo "armed per request (\`--header-timeout\`), the bounds on connections and on"
+  echo "requests in flight."
+  echo
+  if [ ${#cli_files[@]} -gt 0 ]; then
+    echo "## Command line"
+    echo
+    echo "\`histogram(1000000)\` by our CLI and by the stock one on the same component"
+    echo "file, whole processes (start-up and each one's cache of compiled code"
+    echo "included), runs interleaved, median of $cli_runs and the ratio to \`wasmtime run\`:"
+    echo
+    echo "| component | \`pi-digits --component FILE histogram 1000000\` | \`wasmtime run --invoke 'histogram(1000000)' FILE\` | the same with \`-W timeout=300s\` |"
+    echo "|---|---:|---:|---:|"
+    for file in "${cli_files[@]}"; do
+      stock=$(median_of "${cli_results["wasmtime run|$file"]}")
+      printf '| `%s` |' "$(basename "$file")"
+      for command in "${cli_commands[@]}"; do
+        awk -v a="$(median_of "${cli_results["$command|$file"]}")" -v b="$stock" \
+          'BEGIN { printf " %.3f s (%.2fx) |", a, a / b }'
+      done
+      echo
+    done
+    echo
+    echo "Our CLI arms a deadline on every call (300 s unless \`--timeout\`): epoch"
+    echo "interruption, a check at every function entry and loop back-edge, which the"
+    echo "stock CLI compiles in only when given \`-W timeout\`. Where the component"
+    echo "answers from its snapshot the check costs nothing measurable; where it computes,"
+    echo "the last column is the stock CLI under the same deadline."
+    echo
+  fi
   echo "## Memory"
   echo
   echo "VmRSS of \`pi-digits serve\` with its default 64 MiB HTTP cache: $(mib "$rss_warm") after"

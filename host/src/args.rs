@@ -8,12 +8,15 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use pi_digits_host::oci::{ComponentSource, OciReference};
-use pi_digits_host::serve::ClientLimits;
+use pi_digits_host::serve::{ClientLimits, MIN_HEADER_SIZE};
 use pi_digits_host::{Limits, Options};
 
 /// The longest any flag's seconds may be: about 31 years, so that a
 /// deadline computed from it never overflows the clock.
 const MAX_SECONDS: f64 = 1e9;
+
+/// The most `--max-header-size` may be: 16 MiB, far past any real head.
+const MAX_HEADER_SIZE: u32 = 16 << 20;
 
 /// The digits of π and how often each digit occurs among them, computed
 /// by a WebAssembly component (pi:digits/pi) on wasmtime.
@@ -106,6 +109,18 @@ pub struct Cli {
         value_name = "SECONDS"
     )]
     pub shutdown_grace: Option<f64>,
+
+    /// serve: the most bytes of a request head (past it, 431), which is
+    /// also how far ahead a connection's input is read; at least 8192
+    /// [default: 16384].
+    #[arg(
+        long,
+        global = true,
+        env = "PI_DIGITS_MAX_HEADER_SIZE",
+        value_name = "BYTES",
+        value_parser = clap::value_parser!(u32).range(MIN_HEADER_SIZE as i64..=MAX_HEADER_SIZE as i64)
+    )]
+    pub max_header_size: Option<u32>,
 
     /// serve: keep answers the app marks public with a max-age in an
     /// in-memory HTTP cache of this many MiB, shared by all clients and
@@ -239,6 +254,9 @@ pub fn options(cli: &Cli, serving: bool) -> anyhow::Result<Options> {
             max_connections: cli.max_connections,
             shutdown_grace: seconds(cli.shutdown_grace, "--shutdown-grace")?
                 .unwrap_or(clients.shutdown_grace),
+            max_header_size: cli
+                .max_header_size
+                .map_or(clients.max_header_size, |bytes| bytes as usize),
         },
         http_cache_bytes: cli.http_cache.saturating_mul(1 << 20),
     })

@@ -66,13 +66,13 @@ const RESERVED_FILES: usize = 32;
 
 /// The most bytes of a request body an app is given: no route of our app
 /// takes a body, and a foreign app's is cut off here. Reading stops there
-/// too, but for what hyper has read ahead (see [`READ_BUFFER`]).
+/// too, but for what hyper has read ahead (see
+/// [`ClientLimits::max_header_size`]).
 const MAX_BODY: usize = 64 * 1024;
 
-/// The most hyper buffers of a connection's input: a request head must fit
-/// (past it, 431), and a body is read at most about two buffers past
-/// [`MAX_BODY`]. Hyper's default, some 400 KiB, read far ahead.
-const READ_BUFFER: usize = 16 * 1024;
+/// The least [`ClientLimits::max_header_size`] may be: hyper's own floor
+/// for a connection's buffer (it panics below it).
+pub const MIN_HEADER_SIZE: usize = 8 * 1024;
 
 /// How the server bounds its clients, so that slow, idle or many of them
 /// cannot lock others out, nor hold a shutdown hostage.
@@ -89,17 +89,26 @@ pub struct ClientLimits {
     pub max_connections: Option<NonZeroUsize>,
     /// How long a shutdown waits for the requests in flight.
     pub shutdown_grace: Duration,
+    /// The most bytes hyper buffers of a connection's input, and so about
+    /// the longest request head: past it, hyper answers 431 and closes the
+    /// connection (it checks between reads, so a head up to about 1.25
+    /// times this can pass). A body is read at most about two buffers past
+    /// [`MAX_BODY`]. At least [`MIN_HEADER_SIZE`]. Hyper's own default, some
+    /// 400 KiB, would read far ahead.
+    pub max_header_size: usize,
 }
 
 impl Default for ClientLimits {
     /// 10 s for a request head, as many connections as file descriptors
-    /// allow, and 10 s for the requests in flight at a shutdown: well within
-    /// the 30 s Kubernetes waits after SIGTERM.
+    /// allow, 10 s for the requests in flight at a shutdown (well within
+    /// the 30 s Kubernetes waits after SIGTERM), and 16 KiB for a request
+    /// head, as Node.js allows.
     fn default() -> ClientLimits {
         ClientLimits {
             header_timeout: Duration::from_secs(10),
             max_connections: None,
             shutdown_grace: Duration::from_secs(10),
+            max_header_size: 16 * 1024,
         }
     }
 }
@@ -191,7 +200,11 @@ impl App {
         _open: OwnedSemaphorePermit,
     ) {
         let in_flight = Arc::new(AtomicUsize::new(0));
-        let header_timeout = self.clients.header_timeout;
+        let ClientLimits {
+            header_timeout,
+            max_header_size,
+            ..
+        } = self.clients;
         let service = service_fn({
             let in_flight = Arc::clone(&in_flight);
             move |request| {
@@ -213,7 +226,7 @@ impl App {
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(header_timeout)
-            .max_buf_size(READ_BUFFER)
+            .max_buf_size(max_header_size)
             .serve_connection(TokioIo::new(stream), service);
         tokio::pin!(connection);
         // A client that goes away mid-request is not our error.
