@@ -15,14 +15,64 @@ const DIGITS_PER_TERM: f64 = 14.181_647_462_725_477;
 /// 640320³ / 24, the per-term factor of Q.
 const C3_OVER_24: u64 = 640_320 * 640_320 * 640_320 / 24;
 
-/// The sums Q and T over enough terms that truncating the series changes the
-/// result by less than 10^-(digits + 2) relative to π.
-pub fn series(digits: u64) -> (BigInt, BigInt) {
-    // Term k shrinks like 10^(-14.18k) times a factor below 41k; the extra
-    // term covers that factor for any size we could ever compute.
-    let terms = ((digits + 2) as f64 / DIGITS_PER_TERM) as u64 + 2;
-    let split = split(0, terms, false);
-    (split.q, split.t)
+/// Q and T over enough terms that truncating the series changes the result
+/// by less than 10^-(digits + 2) relative to π, both scaled by the same
+/// power of two, with q/t within a relative 2^-precision of Q/T: the last
+/// step multiplies operands cut to the precision (see [`last_step`]).
+pub fn series(digits: u64, precision: u64) -> (BigInt, BigInt) {
+    let terms = terms(digits);
+    let m = terms / 2;
+    let left = split(0, m, true);
+    let right = split(m, terms, false);
+    last_step(&left, &right, precision + LAST_STEP_GUARD_BITS)
+}
+
+/// How many terms [`series`] sums for `digits`: term k shrinks like
+/// 10^(-14.18k) times a factor below 41k; the extra term covers that factor
+/// for any size we could ever compute.
+fn terms(digits: u64) -> u64 {
+    ((digits + 2) as f64 / DIGITS_PER_TERM) as u64 + 2
+}
+
+/// Bits kept beyond the precision asked of [`series`] (see [`last_step`]).
+const LAST_STEP_GUARD_BITS: u64 = 6;
+
+/// Q = Q₁Q₂ and T = Q₂T₁ + P₁T₂, the last step of binary splitting, with q/t
+/// within a relative 2^(4 − kept) of Q/T. Its operands are about twice as
+/// long as the quotient needs: cut to their leading `kept` bits, the
+/// products are half as long (at 10^7 digits, transforms of 2^21 points
+/// instead of 2^22). With q₁ = ⌊Q₁/2^a⌋, t₁ = ⌊T₁/2^a⌋, q₂ = ⌊Q₂/2^b⌋ and
+/// t₂ = ⌊T₂/2^(a+b)⌋, q = q₁q₂ and t = q₂t₁ + P₁t₂ are Q and T over 2^(a+b):
+/// - q₁, t₁ and q₂ keep at least `kept` bits, so each is within a relative
+///   2^(1 − kept), and q₂t₁ within 2^(2.1 − kept), of its exact value;
+/// - t₂'s floor moves P₁t₂ by less than |P₁| < 2^(kept − 2), a relative
+///   2^(−kept) of q₂t₁ ≥ 2^(2·kept − 2);
+/// - |P₁T₂| < |Q₂T₁| / 4, so T cannot cancel: t is within a relative
+///   (4/3)·(2^(2.1 − kept) + 2^(−kept)) < 2^(3 − kept) of T/2^(a+b);
+/// - so q/t is within 2^(2.1 − kept) + 2^(3 − kept) + their product <
+///   2^(4 − kept) of Q/T.
+///
+/// Where an operand is no longer than `kept` bits, P₁ longer, or P₁T₂ not
+/// that small (few terms), the operands are used whole: Q and T exact.
+fn last_step(left: &Split, right: &Split, kept: u64) -> (BigInt, BigInt) {
+    let p1_small = left.p.bits() + 2 <= kept
+        && left.p.bits() + right.t.bits() + 2 <= right.q.bits() + left.t.bits() - 2;
+    let a = left.q.bits().min(left.t.bits()).saturating_sub(kept);
+    let b = right.q.bits().saturating_sub(kept);
+    let (a, b) = if p1_small && a > 0 && b > 0 {
+        (a, b)
+    } else {
+        (0, 0)
+    };
+    let q1 = &left.q >> a;
+    let t1 = &left.t >> a;
+    let q2 = &right.q >> b;
+    let t2 = &right.t >> (a + b);
+    let operands = [&q1, &q2, &t1, &t2, &left.p];
+    let mut results = sums_of_products(&operands, &[&[(0, 1)], &[(1, 2), (4, 3)]]).into_iter();
+    let q = results.next().expect("Q is asked for");
+    let t = results.next().expect("T is asked for");
+    (q, t)
 }
 
 struct Split {
@@ -78,10 +128,13 @@ fn leaf(k: u64) -> Split {
 mod tests {
     use super::*;
 
+    /// Precision enough that nothing is cut: Q and T exact.
+    const EXACT: u64 = u64::MAX / 2;
+
     #[test]
     fn one_term_gives_pi_to_thirteen_digits() {
-        let (q, t) = series(1);
-        // The first term alone: π ≈ 426880·√10005 / 13591409.
+        let (q, t) = series(1, EXACT);
+        // The first terms alone: π ≈ 426880·√10005 · Q / T.
         let pi = 426_880.0 * 10_005f64.sqrt() * (q.to_string().parse::<f64>().unwrap())
             / t.to_string().parse::<f64>().unwrap();
         assert!((pi - std::f64::consts::PI).abs() < 1e-13, "{pi}");
@@ -89,8 +142,41 @@ mod tests {
 
     #[test]
     fn term_count_grows_with_digits() {
-        let (small_q, _) = series(100);
-        let (large_q, _) = series(1_000);
+        let (small_q, _) = series(100, EXACT);
+        let (large_q, _) = series(1_000, EXACT);
         assert!(large_q.bits() > 5 * small_q.bits());
+    }
+
+    /// Q and T by binary splitting alone, down to the last step: what
+    /// [`series`] is checked against.
+    fn whole(digits: u64) -> (BigInt, BigInt) {
+        let Split { q, t, .. } = split(0, terms(digits), false);
+        (q, t)
+    }
+
+    /// The last step's cut operands keep q/t within a relative 2^-precision
+    /// of the exact Q/T, and do cut: q is shorter than Q. Uncut, they give
+    /// Q and T themselves.
+    #[test]
+    fn a_cut_last_step_stays_within_its_precision() {
+        for (digits, precision) in [(10_000, 20_000), (30_000, 60_000)] {
+            let (exact_q, exact_t) = whole(digits);
+            let (q, t) = series(digits, precision);
+            assert!(
+                q.bits() < exact_q.bits(),
+                "{digits} digits: nothing was cut"
+            );
+            // |q/t − Q/T| < 2^-precision · Q/T, as |q·T − t·Q| < 2^-precision · |t·Q|.
+            let error = (&q * &exact_t - &t * &exact_q).magnitude().clone();
+            let bound = (&t * &exact_q).magnitude() >> precision;
+            assert!(error < bound, "{digits} digits at {precision} bits");
+            assert_eq!(
+                series(digits, EXACT),
+                (exact_q, exact_t),
+                "{digits} digits uncut"
+            );
+        }
+        // A precision shorter than P₁: the operands are used whole.
+        assert_eq!(series(30_000, 2_000), whole(30_000));
     }
 }

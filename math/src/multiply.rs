@@ -160,11 +160,13 @@ pub fn sums_of_products(operands: &[&BigInt], sums: &[&[(usize, usize)]]) -> Vec
                     .then(|| operands[k].magnitude().to_u32_digits())
             })
             .collect();
-        let plans = plans(size);
         // residues[m][prime]: member m's convolution modulo that prime. One
-        // prime at a time, so that one prime's operand transforms are held.
+        // prime at a time, so that one prime's plan and operand transforms
+        // are held.
         let mut residues: Vec<Vec<Vec<u32>>> = vec![Vec::with_capacity(3); members.len()];
-        for plan in plans.iter() {
+        for prime in 0..PRIMES.len() {
+            let plan = plan(size, prime);
+            let plan = &*plan;
             // Negative operands are transformed negated, so that every
             // product carries its sign and the terms simply add.
             let transforms: Vec<Option<Vec<u32>>> = digits
@@ -222,7 +224,7 @@ fn convolve(long: &[u32], short: Option<&[u32]>) -> Vec<u32> {
         let size = (2 * short_len).next_power_of_two().max(32);
         (size, size - short_len + 1)
     };
-    let plans = plans(size);
+    let plans: Vec<Arc<Plan>> = (0..PRIMES.len()).map(|prime| plan(size, prime)).collect();
     // The short operand's transforms, shared by every block.
     let short_transforms: Option<Vec<Vec<u32>>> = short.map(|short| {
         plans
@@ -373,26 +375,56 @@ fn add_at(out: &mut [u32], addend: &[u32], offset: usize) {
     }
 }
 
-/// Plans by log2 of their size: building one costs about as much as a
-/// transform, and the same sizes recur throughout a computation. A spin
-/// lock, as `no_std` has no other: the component is single-threaded, so it
-/// is never contended there; natively, tests share it across threads.
-static PLANS: spin::Mutex<Vec<Option<Arc<[Plan; 3]>>>> = spin::Mutex::new(Vec::new());
+/// The largest transform whose plans are kept between multiplications.
+/// Building a plan costs more than a transform in wasm, and the sizes recur
+/// throughout a computation, so plans are kept; but one prime's plan of n
+/// coefficients holds four arrays of n u32 (the twiddles and their
+/// inverses, each with its Shoup factors), and kept for every size, plans
+/// held 384 MiB at 10^7 digits, over half the peak. The plans of sizes up
+/// to 2^21, all that 10^7 digits use, take 192 MiB at most; a larger
+/// transform, only for products beyond them, is planned for each call.
+const KEPT_SIZE: usize = 1 << 21;
 
-/// The three primes' plans for transforms of `size` coefficients.
-fn plans(size: usize) -> Arc<[Plan; 3]> {
-    let log = size.trailing_zeros() as usize;
-    let mut plans = PLANS.lock();
-    if plans.len() <= log {
-        plans.resize(log + 1, None);
+/// Plans kept for later multiplications, by log2 of their size and prime.
+/// Behind a spin lock, as `no_std` has no other: the component is
+/// single-threaded, so it is never contended there; natively, tests share
+/// it across threads.
+struct PlanCache {
+    plans: Vec<[Option<Arc<Plan>>; 3]>,
+}
+
+impl PlanCache {
+    const fn new() -> PlanCache {
+        PlanCache { plans: Vec::new() }
     }
-    plans[log]
-        .get_or_insert_with(|| {
-            Arc::new(PRIMES.map(|p| {
-                Plan::try_new(size, p).expect("each prime has roots of unity for this size")
-            }))
-        })
-        .clone()
+
+    /// The plan for transforms of `size` coefficients modulo
+    /// `PRIMES[prime]`: kept from an earlier call, or built now (and kept,
+    /// up to [`KEPT_SIZE`]). A sum of products asks for a larger one a prime
+    /// at a time, so that only one of them is live.
+    fn get(&mut self, size: usize, prime: usize) -> Arc<Plan> {
+        let build = || {
+            Arc::new(
+                Plan::try_new(size, PRIMES[prime])
+                    .expect("each prime has roots of unity for this size"),
+            )
+        };
+        if size > KEPT_SIZE {
+            return build();
+        }
+        let log = size.trailing_zeros() as usize;
+        if self.plans.len() <= log {
+            self.plans.resize(log + 1, [None, None, None]);
+        }
+        Arc::clone(self.plans[log][prime].get_or_insert_with(build))
+    }
+}
+
+static PLANS: spin::Mutex<PlanCache> = spin::Mutex::new(PlanCache::new());
+
+/// The plan for transforms of `size` coefficients modulo `PRIMES[prime]`.
+fn plan(size: usize, prime: usize) -> Arc<Plan> {
+    PLANS.lock().get(size, prime)
 }
 
 #[cfg(test)]
@@ -502,8 +534,27 @@ mod tests {
         }
     }
 
+    /// Plans up to the kept size are kept (asked again, the same plan); a
+    /// larger one is not.
+    #[test]
+    fn plans_are_kept_up_to_the_kept_size() {
+        let mut cache = PlanCache::new();
+        let kept = |cache: &PlanCache| cache.plans.iter().flatten().flatten().count();
+        for log in [10, 21, 10] {
+            for prime in 0..PRIMES.len() {
+                let first = cache.get(1 << log, prime);
+                assert!(Arc::ptr_eq(&first, &cache.get(1 << log, prime)));
+            }
+        }
+        for prime in 0..PRIMES.len() {
+            let first = cache.get(2 * KEPT_SIZE, prime);
+            assert!(!Arc::ptr_eq(&first, &cache.get(2 * KEPT_SIZE, prime)));
+        }
+        assert_eq!(kept(&cache), 6);
+    }
+
     /// All-ones operands of 2^21 chunks: the product fills exactly the
-    /// largest transform (2^22 points, what 10^7 digits use), with the
+    /// largest transform (2^22 points, for products past 2^21 chunks), with the
     /// largest coefficients; the exact square is known in closed form.
     #[test]
     fn all_ones_operands_fill_the_largest_transform() {

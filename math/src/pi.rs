@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use num_bigint::BigUint;
+use num_bigint::{BigInt, BigUint, Sign};
 
 use crate::chudnovsky;
 use crate::division::div_floor;
@@ -16,6 +16,9 @@ use crate::sqrt::sqrt;
 /// and T' are Q and T without the same low bits (Q' ≥ 2^(r+14)):
 /// - the truncated square root costs under 0.04 units (R is multiplied by
 ///   426880·Q/T ≈ 0.0314);
+/// - the series' last step, on operands cut to r + 70 bits, moves Q/T by
+///   a relative 2^-(r+64) at most (`chudnovsky::series`), under 2^-64
+///   units;
 /// - dropping the low bits moves Q/T by a relative 2^-(r+13) at most, under
 ///   0.01 units of π·10^d < 2^r / 30;
 /// - Y's floor costs 426880·R/2^k < 2^(r+19−k) = 1/16 units;
@@ -23,6 +26,10 @@ use crate::sqrt::sqrt;
 ///
 /// That is under 1.2: 2 leaves a margin.
 const ERROR_UNITS: u64 = 2;
+
+/// Relative precision of the series' Q/T beyond R's bits (see
+/// [`ERROR_UNITS`]).
+const SERIES_GUARD_BITS: u64 = 64;
 
 /// Bits of Q kept beyond those of R (see [`ERROR_UNITS`]).
 const QUOTIENT_GUARD_BITS: u64 = 15;
@@ -58,17 +65,24 @@ pub(crate) fn digits_with_guard(n: u64, mut guard: u64) -> String {
 
 /// An approximation of π·10^d, within [`ERROR_UNITS`] of the true value.
 fn scaled(d: u64) -> BigUint {
-    let (q, t) = chudnovsky::series(d);
     // floor(√10005 · 10^d)
     let root = sqrt(&(power_of_ten(2 * d) * 10_005u32));
-    let q = q.to_biguint().expect("Q is positive");
-    let t = t.to_biguint().expect("T is positive");
+    let (q, t) = chudnovsky::series(d, root.bits() + SERIES_GUARD_BITS);
+    let q = positive(q, "Q");
+    let t = positive(t, "T");
     // Q and T carry about twice the bits the quotient needs: the same shift
     // of both keeps Q/T to the precision of the result, at half the cost.
     let dropped = q.bits().saturating_sub(root.bits() + QUOTIENT_GUARD_BITS);
     let scale = root.bits() + SCALE_GUARD_BITS;
     let y = div_floor(&((q >> dropped) << scale), &(t >> dropped));
     mul(&(root * 426_880u32), &y) >> scale
+}
+
+/// The magnitude of `x`, which is positive: moved out, not copied.
+fn positive(x: BigInt, name: &str) -> BigUint {
+    let (sign, magnitude) = x.into_parts();
+    assert_eq!(sign, Sign::Plus, "{name} is positive");
+    magnitude
 }
 
 /// Whether the first `n` digits of `text`, a number known to within `error`
