@@ -16,6 +16,7 @@ mod measure;
 mod median;
 mod numbers;
 mod peers;
+mod phases;
 mod plot;
 mod process;
 mod protocol;
@@ -94,6 +95,12 @@ struct Cli {
     /// memory; writes components.md beside benchmarks.md.
     #[arg(long, value_delimiter = ',')]
     compare: Vec<compare::Candidate>,
+    /// Times each phase of the computation instead (square root, series,
+    /// division, final product, radix conversion, and within each the
+    /// multiplications by the transform), natively and in wasm; writes
+    /// phases.md beside benchmarks.md.
+    #[arg(long, conflicts_with = "compare")]
+    phases: bool,
     #[command(subcommand)]
     child: Option<child::Child>,
 }
@@ -141,6 +148,17 @@ fn main() -> anyhow::Result<()> {
         let path = output.join("components.md");
         let text = format!(
             "# Components side by side\n\nWritten by `cargo run -p pi-digits-bench -- --compare ...`; {}\n\n{report}",
+            machine.summary()
+        );
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!("{report}");
+        return Ok(());
+    }
+    if cli.phases {
+        let report = phases::phases(&sizes, &settings)?;
+        let path = output.join("phases.md");
+        let text = format!(
+            "# Where the time goes\n\nWritten by `cargo run -p pi-digits-bench -- --phases ...`; {}\n\n{report}",
             machine.summary()
         );
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;

@@ -28,7 +28,7 @@ pub struct Peers {
 /// of the bench may have set for the workspace's own build (flags, target,
 /// target directory): the peers are built the same however the bench was
 /// started.
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command
         .current_dir(workspace_root())

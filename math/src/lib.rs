@@ -18,6 +18,7 @@ pub mod cache;
 pub mod chudnovsky;
 pub mod division;
 pub mod multiply;
+pub mod phases;
 pub mod pi;
 pub mod radix;
 pub mod reciprocal;

@@ -14,6 +14,8 @@ use alloc::vec::Vec;
 use num_bigint::{BigInt, BigUint, Sign};
 use tfhe_ntt::prime32::Plan;
 
+use crate::phases;
+
 /// Below this many 32-bit chunks in the smaller operand, num-bigint's
 /// multiplication is as fast as the transform (measured in wasm32-wasip2,
 /// where 500 to 1000 cost the same for whole digit computations).
@@ -87,9 +89,11 @@ pub fn mul(a: &BigUint, b: &BigUint) -> BigUint {
     if (short.bits() as usize).div_ceil(32) < THRESHOLD {
         return a * b;
     }
-    let long = long.to_u32_digits();
-    let short = short.to_u32_digits();
-    BigUint::new(convolve(&long, Some(&short)))
+    phases::in_transform(|| {
+        let long = long.to_u32_digits();
+        let short = short.to_u32_digits();
+        BigUint::new(convolve(&long, Some(&short)))
+    })
 }
 
 /// a², transforming `a` once instead of twice.
@@ -97,7 +101,7 @@ pub fn square(a: &BigUint) -> BigUint {
     if (a.bits() as usize).div_ceil(32) < THRESHOLD {
         return a * a;
     }
-    BigUint::new(convolve(&a.to_u32_digits(), None))
+    phases::in_transform(|| BigUint::new(convolve(&a.to_u32_digits(), None)))
 }
 
 /// For each list of index pairs in `sums`, Σ operands[i]·operands[j] over
@@ -146,57 +150,60 @@ pub fn sums_of_products(operands: &[&BigInt], sums: &[&[(usize, usize)]]) -> Vec
     let mut distinct: Vec<usize> = sizes.iter().flatten().copied().collect();
     distinct.sort_unstable();
     distinct.dedup();
-    for size in distinct {
-        let members: Vec<usize> = (0..sums.len())
-            .filter(|&k| sizes[k] == Some(size))
-            .collect();
-        // Only the operands these sums use are transformed.
-        let digits: Vec<Option<Vec<u32>>> = (0..operands.len())
-            .map(|k| {
-                members
-                    .iter()
-                    .flat_map(|&m| sums[m].iter())
-                    .any(|&(i, j)| i == k || j == k)
-                    .then(|| operands[k].magnitude().to_u32_digits())
-            })
-            .collect();
-        // residues[m][prime]: member m's convolution modulo that prime. One
-        // prime at a time, so that one prime's plan and operand transforms
-        // are held.
-        let mut residues: Vec<Vec<Vec<u32>>> = vec![Vec::with_capacity(3); members.len()];
-        for prime in 0..PRIMES.len() {
-            let plan = plan(size, prime);
-            let plan = &*plan;
-            // Negative operands are transformed negated, so that every
-            // product carries its sign and the terms simply add.
-            let transforms: Vec<Option<Vec<u32>>> = digits
-                .iter()
-                .zip(operands)
-                .map(|(d, x)| {
-                    d.as_ref()
-                        .map(|d| transform(plan, d, x.sign() == Sign::Minus, size))
+    // The transforms' share, for the phase table.
+    phases::in_transform(|| {
+        for size in distinct {
+            let members: Vec<usize> = (0..sums.len())
+                .filter(|&k| sizes[k] == Some(size))
+                .collect();
+            // Only the operands these sums use are transformed.
+            let digits: Vec<Option<Vec<u32>>> = (0..operands.len())
+                .map(|k| {
+                    members
+                        .iter()
+                        .flat_map(|&m| sums[m].iter())
+                        .any(|&(i, j)| i == k || j == k)
+                        .then(|| operands[k].magnitude().to_u32_digits())
                 })
                 .collect();
-            let transformed = |k: usize| {
-                transforms[k]
-                    .as_ref()
-                    .expect("used operands are transformed")
-            };
-            for (&member, out) in members.iter().zip(&mut residues) {
-                let mut total = vec![0u32; size];
-                for &(i, j) in sums[member] {
-                    plan.mul_accumulate(&mut total, transformed(i), transformed(j));
+            // residues[m][prime]: member m's convolution modulo that prime. One
+            // prime at a time, so that one prime's plan and operand transforms
+            // are held.
+            let mut residues: Vec<Vec<Vec<u32>>> = vec![Vec::with_capacity(3); members.len()];
+            for prime in 0..PRIMES.len() {
+                let plan = plan(size, prime);
+                let plan = &*plan;
+                // Negative operands are transformed negated, so that every
+                // product carries its sign and the terms simply add.
+                let transforms: Vec<Option<Vec<u32>>> = digits
+                    .iter()
+                    .zip(operands)
+                    .map(|(d, x)| {
+                        d.as_ref()
+                            .map(|d| transform(plan, d, x.sign() == Sign::Minus, size))
+                    })
+                    .collect();
+                let transformed = |k: usize| {
+                    transforms[k]
+                        .as_ref()
+                        .expect("used operands are transformed")
+                };
+                for (&member, out) in members.iter().zip(&mut residues) {
+                    let mut total = vec![0u32; size];
+                    for &(i, j) in sums[member] {
+                        plan.mul_accumulate(&mut total, transformed(i), transformed(j));
+                    }
+                    plan.normalize(&mut total);
+                    plan.inv(&mut total);
+                    out.push(total);
                 }
-                plan.normalize(&mut total);
-                plan.inv(&mut total);
-                out.push(total);
+            }
+            for (&member, residues) in members.iter().zip(&residues) {
+                let len = sums[member].iter().map(product_len).max().unwrap_or(0);
+                results[member] = reconstruct_signed(residues, len);
             }
         }
-        for (&member, residues) in members.iter().zip(&residues) {
-            let len = sums[member].iter().map(product_len).max().unwrap_or(0);
-            results[member] = reconstruct_signed(residues, len);
-        }
-    }
+    });
     results
 }
 

@@ -8,6 +8,7 @@ use num_bigint::{BigInt, BigUint, Sign};
 use crate::chudnovsky;
 use crate::division::div_floor;
 use crate::multiply::mul;
+use crate::phases::{Phase, timed};
 use crate::radix::{power_of_ten, to_decimal};
 use crate::sqrt::sqrt;
 
@@ -54,7 +55,8 @@ pub(crate) fn digits_with_guard(n: u64, mut guard: u64) -> String {
     }
     let n_len = usize::try_from(n).expect("digit count fits in memory");
     loop {
-        let mut text = to_decimal(&scaled(n - 1 + guard));
+        let scaled = scaled(n - 1 + guard);
+        let mut text = timed(Phase::Radix, || to_decimal(&scaled));
         if exact_prefix_len(&text, n_len, ERROR_UNITS) {
             text.truncate(n_len);
             return text;
@@ -66,16 +68,24 @@ pub(crate) fn digits_with_guard(n: u64, mut guard: u64) -> String {
 /// An approximation of π·10^d, within [`ERROR_UNITS`] of the true value.
 fn scaled(d: u64) -> BigUint {
     // floor(√10005 · 10^d)
-    let root = sqrt(&(power_of_ten(2 * d) * 10_005u32));
-    let (q, t) = chudnovsky::series(d, root.bits() + SERIES_GUARD_BITS);
+    let root = timed(Phase::SquareRoot, || {
+        sqrt(&(power_of_ten(2 * d) * 10_005u32))
+    });
+    let (q, t) = timed(Phase::Series, || {
+        chudnovsky::series(d, root.bits() + SERIES_GUARD_BITS)
+    });
     let q = positive(q, "Q");
     let t = positive(t, "T");
     // Q and T carry about twice the bits the quotient needs: the same shift
     // of both keeps Q/T to the precision of the result, at half the cost.
     let dropped = q.bits().saturating_sub(root.bits() + QUOTIENT_GUARD_BITS);
     let scale = root.bits() + SCALE_GUARD_BITS;
-    let y = div_floor(&((q >> dropped) << scale), &(t >> dropped));
-    mul(&(root * 426_880u32), &y) >> scale
+    let y = timed(Phase::Division, || {
+        div_floor(&((q >> dropped) << scale), &(t >> dropped))
+    });
+    timed(Phase::FinalProduct, || {
+        mul(&(root * 426_880u32), &y) >> scale
+    })
 }
 
 /// The magnitude of `x`, which is positive: moved out, not copied.
