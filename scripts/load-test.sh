@@ -411,6 +411,40 @@ ratio() {
     'BEGIN { printf "%.2fx", a / b }'
 }
 
+# setting_label SETTING: a row's name in the "settings alone" tables.
+setting_label() {
+  case $1 in
+    stock) echo "nothing (stock)" ;;
+    ours) echo "its defaults" ;;
+    "-O $pool") echo "our pool: \`-O pooling-allocator=y,…\` (64 slots, 1 GiB each)" ;;
+    "-O $pool,"*) echo "our pool, pages kept resident: \`…,pooling-memory-keep-resident=4194304,…,pooling-pagemap-scan=y\`" ;;
+    -W*-O*) echo "all of ours: deadline, memory cap, our pool" ;;
+    *) echo "\`$1\`" ;;
+  esac
+}
+
+# settings_table TITLE RESULTS BASELINE SETTING...: requests/s of each
+# SETTING at each of settings_paths (median of the rounds, from the
+# associative array named RESULTS), and its ratio to BASELINE's.
+settings_table() {
+  local title=$1 baseline=$3
+  local -n table_results=$2
+  shift 3
+  printf '| %s |' "$title"
+  for path in "${settings_paths[@]}"; do printf ' `%s` |' "$path"; done
+  echo
+  printf '|---|'; printf -- '---:|%.0s' "${settings_paths[@]}"; echo
+  for setting in "$@"; do
+    printf '| %s |' "$(setting_label "$setting")"
+    for path in "${settings_paths[@]}"; do
+      awk -v a="$(median_of "${table_results["$setting|$path"]}")" \
+        -v b="$(median_of "${table_results["$baseline|$path"]}")" \
+        'BEGIN { printf " %d (%.2fx) |", a, a / b }'
+    done
+    echo
+  done
+}
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 {
   echo "# Load test"
@@ -464,26 +498,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
   echo "that one setting added (requests/s, median of $rounds rounds, and the ratio to"
   echo "the stock server's):"
   echo
-  printf '| `wasmtime serve -S cli` with |'
-  for path in "${settings_paths[@]}"; do printf ' `%s` |' "$path"; done
-  echo
-  printf '|---|'; printf -- '---:|%.0s' "${settings_paths[@]}"; echo
-  for setting in "${settings[@]}"; do
-    case $setting in
-      stock) label="nothing (stock)" ;;
-      "-O $pool") label="our pool: \`-O pooling-allocator=y,…\` (64 slots, 1 GiB each)" ;;
-      "-O $pool,"*) label="our pool, pages kept resident: \`…,pooling-memory-keep-resident=4194304,…,pooling-pagemap-scan=y\`" ;;
-      -W*-O*) label="all of ours: deadline, memory cap, our pool" ;;
-      *) label="\`$setting\`" ;;
-    esac
-    printf '| %s |' "$label"
-    for path in "${settings_paths[@]}"; do
-      awk -v a="$(median_of "${setting_results["$setting|$path"]}")" \
-        -v b="$(median_of "${setting_results["stock|$path"]}")" \
-        'BEGIN { printf " %d (%.2fx) |", a, a / b }'
-    done
-    echo
-  done
+  settings_table '`wasmtime serve -S cli` with' setting_results stock "${settings[@]}"
   echo
   echo "The deadline is epoch interruption (a check at every function entry and loop"
   echo "back-edge of the guest); the memory cap a resource limiter; our pool the"
@@ -496,23 +511,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
   echo "against the same with hyper's default buffer (\`--max-header-size $hyper_default_buffer\`) instead"
   echo "of ours, 16 KiB (requests/s, median of $rounds rounds, and the ratio to ours):"
   echo
-  printf '| `pi-digits serve --http-cache 0` with |'
-  for path in "${settings_paths[@]}"; do printf ' `%s` |' "$path"; done
-  echo
-  printf '|---|'; printf -- '---:|%.0s' "${settings_paths[@]}"; echo
-  for setting in "${server_settings[@]}"; do
-    case $setting in
-      ours) label="its defaults" ;;
-      *) label="\`$setting\`" ;;
-    esac
-    printf '| %s |' "$label"
-    for path in "${settings_paths[@]}"; do
-      awk -v a="$(median_of "${server_setting_results["$setting|$path"]}")" \
-        -v b="$(median_of "${server_setting_results["ours|$path"]}")" \
-        'BEGIN { printf " %d (%.2fx) |", a, a / b }'
-    done
-    echo
-  done
+  settings_table '`pi-digits serve --http-cache 0` with' server_setting_results ours \
+    "${server_settings[@]}"
   echo
   echo "The buffer bounds a request head (431 past it) and how far a connection's input"
   echo "is read ahead. The server's other differences are not settings: a head timer"
