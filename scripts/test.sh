@@ -73,6 +73,15 @@ cargo_tests() {
   cargo test --workspace --locked --no-fail-fast -- "${cargo_args[@]}" 2>&1 | tee "$logs/cargo"
 }
 leg "cargo test" cargo_tests
+
+# The math crate's tests once more, built for wasm32-wasip2 and run by the
+# stock wasmtime CLI: the component's own transform (math/src/ntt.rs, simd128)
+# runs only there. Counted with the native ones below.
+math_in_wasm() {
+  CARGO_TARGET_WASM32_WASIP2_RUNNER="$WASMTIME run" \
+    cargo test --locked --release -p pi-digits-math --lib --target wasm32-wasip2 2>&1 | tee -a "$logs/cargo"
+}
+leg "math tests in wasm (wasmtime)" math_in_wasm
 # libtest's own counts, summed over the test binaries, and every test it
 # ignored, with the binary it is in and libtest's reason.
 read -r cargo_passed cargo_failed cargo_ignored < <(awk '
