@@ -2,9 +2,13 @@
 //! memory cap (a resource limiter), and how a call that hit one is told
 //! apart from any other failure.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(feature = "serve")]
+use std::time::Instant;
 
-use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap, UpdateDeadline};
+#[cfg(feature = "serve")]
+use wasmtime::UpdateDeadline;
+use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
 
 /// How often the epoch advances: the resolution of every deadline.
 const TICK: Duration = Duration::from_millis(10);
