@@ -18,6 +18,8 @@ pub mod cache;
 pub mod chudnovsky;
 pub mod division;
 pub mod multiply;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod ntt;
 pub mod phases;
 pub mod pi;
 pub mod radix;

@@ -1,7 +1,9 @@
 //! Multiplication of large integers by a number-theoretic transform.
 //!
 //! Each operand is cut into 32-bit chunks, the chunk sequences are convolved
-//! modulo three primes below 2^30 with `tfhe-ntt`, and the exact convolution
+//! modulo three primes below 2^30 by a number-theoretic transform (natively
+//! `tfhe-ntt`'s, with AVX2 and AVX-512 kernels; in wasm [`crate::ntt`], with
+//! simd128 kernels of its own), and the exact convolution
 //! is rebuilt by the Chinese remainder theorem (Garner's form). A coefficient
 //! is at most min(len) · (2^32 − 1)² < 2^21 · 2^64, far below the product of
 //! the primes (≈ 2^89.35), so the reconstruction is exact. Below
@@ -12,7 +14,11 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use num_bigint::{BigInt, BigUint, Sign};
+#[cfg(not(target_arch = "wasm32"))]
 use tfhe_ntt::prime32::Plan;
+
+#[cfg(target_arch = "wasm32")]
+use crate::ntt::Plan;
 
 use crate::phases;
 
@@ -267,9 +273,12 @@ fn convolve(long: &[u32], short: Option<&[u32]>) -> Vec<u32> {
 /// plan's prime, zero-padded to `size`.
 fn transform(plan: &Plan, digits: &[u32], negative: bool, size: usize) -> Vec<u32> {
     let p = plan.modulus();
+    // digit mod p as digit · 1 by Shoup's method: a multiplication, where
+    // `%` by a modulus known only at run time is a division.
+    let one = Factor::new(1, p);
     let mut buf = vec![0u32; size];
     for (slot, &digit) in buf.iter_mut().zip(digits) {
-        let residue = digit % p;
+        let residue = mul_mod(digit, one, p);
         *slot = if negative && residue != 0 {
             p - residue
         } else {
