@@ -5,7 +5,8 @@ use clap::ValueEnum;
 /// One of the programs that compute π's digits, as `--only` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Implementation {
-    /// The pi component through the host library (wasmtime).
+    /// The pi component, built without its snapshot, through the host
+    /// library (wasmtime).
     Component,
     /// The same math natively (the `pi-digits-math` crate, release build).
     Native,
@@ -30,7 +31,9 @@ impl Implementation {
     /// The long name: the per-size tables and the plot's legend.
     pub fn name(self) -> &'static str {
         match self {
-            Implementation::Component => "pi-digits component (wasmtime, host library)",
+            Implementation::Component => {
+                "pi-digits component, no snapshot (wasmtime, host library)"
+            }
             Implementation::Native => "pi-digits math, native",
             Implementation::Dashu => "dashu in wasm (wasmtime CLI)",
             Implementation::Gmp => "mpmath+gmpy2 (GMP)",

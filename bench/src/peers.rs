@@ -1,6 +1,6 @@
 //! The peers: the programs other than the component that compute the same
-//! digits. The Rust peers (`bench/peers/native-pi`, `bench/peers/dashu-pi`)
-//! are built here; the Python peers (`bench/peers/*.py`) are run from the
+//! digits, and the component as measured (without its snapshot). The Rust
+//! peers (`bench/peers/native-pi`, `bench/peers/dashu-pi`) are built here; the Python peers (`bench/peers/*.py`) are run from the
 //! source tree. [`Peers::command`] says how to run each implementation.
 
 use std::path::PathBuf;
@@ -14,6 +14,8 @@ use crate::workspace_root;
 
 /// Where the peers' programs are.
 pub struct Peers {
+    /// The pi component built without its snapshot.
+    component: PathBuf,
     /// The native peer, built in release.
     native: PathBuf,
     /// The dashu peer, built for wasm32-wasip2.
@@ -42,7 +44,8 @@ pub(crate) fn cargo() -> Command {
 impl Peers {
     /// Builds the Rust peers that `implementations` need (release) into
     /// target/peers, their own target directory: they are not workspace
-    /// members and have their own lock files.
+    /// members and have their own lock files. The pi component is built
+    /// there too, without its snapshot.
     pub fn build(implementations: &[Implementation]) -> anyhow::Result<Peers> {
         let root = workspace_root();
         let target = root.join("target").join("peers");
@@ -78,8 +81,35 @@ impl Peers {
                 .context("running cargo")?;
             anyhow::ensure!(status.success(), "building bench/peers/dashu-pi failed");
         }
+        if implementations.contains(&Implementation::Component) {
+            // The embedded component answers up to 1,000,000 digits from its
+            // snapshot: the one measured computes every size.
+            eprintln!(
+                "building the pi component without its snapshot (PI_DIGITS_SNAPSHOT_DIGITS=0) ..."
+            );
+            let status = cargo()
+                .args([
+                    "build",
+                    "--release",
+                    "--locked",
+                    "--target",
+                    "wasm32-wasip2",
+                    "-p",
+                    "pi-digits",
+                ])
+                .env("PI_DIGITS_SNAPSHOT_DIGITS", "0")
+                .arg("--target-dir")
+                .arg(&target)
+                .status()
+                .context("running cargo")?;
+            anyhow::ensure!(
+                status.success(),
+                "building the pi component without its snapshot failed"
+            );
+        }
         let scripts = root.join("bench").join("peers");
         Ok(Peers {
+            component: target.join("wasm32-wasip2/release/pi_digits.wasm"),
             native: target.join("release").join("native-pi"),
             dashu: target.join("wasm32-wasip2/release/dashu-pi.wasm"),
             mpmath: scripts.join("mpmath_pi.py"),
@@ -100,7 +130,8 @@ impl Peers {
             Implementation::Component => {
                 // This binary's hidden `component` subcommand.
                 command = Command::new(std::env::current_exe()?);
-                command.args(["component", &n.to_string()]);
+                command.args(["component", &n.to_string(), "--file"]);
+                command.arg(&self.component);
             }
             Implementation::Native => {
                 command = Command::new(&self.native);
