@@ -10,13 +10,14 @@ use crate::division::div_floor;
 use crate::multiply::mul;
 use crate::phases::{Phase, timed};
 use crate::radix::{power_of_ten, to_decimal};
-use crate::sqrt::sqrt;
+use crate::sqrt::reciprocal_sqrt;
 
 /// How far, in units of its last digit, [`scaled`] may be from π·10^d.
-/// With R = ⌊√10005·10^d⌋ < 2^r and Y = ⌊2^k·Q'/T'⌋ (k = r + 23), where Q'
-/// and T' are Q and T without the same low bits (Q' ≥ 2^(r+14)):
-/// - the truncated square root costs under 0.04 units (R is multiplied by
-///   426880·Q/T ≈ 0.0314);
+/// With R < 2^r within 1 + 2^-17 of √10005·10^d ([`root_of_10005`]) and
+/// Y = ⌊2^k·Q'/T'⌋ (k = r + 23), where Q' and T' are Q and T without the
+/// same low bits (Q' ≥ 2^(r+14)):
+/// - R's error costs under 0.04 units (R is multiplied by 426880·Q/T ≈
+///   0.0314);
 /// - the series' last step, on operands cut to r + 70 bits, moves Q/T by
 ///   a relative 2^-(r+64) at most (`chudnovsky::series`), under 2^-64
 ///   units;
@@ -67,10 +68,7 @@ pub(crate) fn digits_with_guard(n: u64, mut guard: u64) -> String {
 
 /// An approximation of π·10^d, within [`ERROR_UNITS`] of the true value.
 fn scaled(d: u64) -> BigUint {
-    // floor(√10005 · 10^d)
-    let root = timed(Phase::SquareRoot, || {
-        sqrt(&(power_of_ten(2 * d) * 10_005u32))
-    });
+    let root = timed(Phase::SquareRoot, || root_of_10005(d));
     let (q, t) = timed(Phase::Series, || {
         chudnovsky::series(d, root.bits() + SERIES_GUARD_BITS)
     });
@@ -86,6 +84,23 @@ fn scaled(d: u64) -> BigUint {
     timed(Phase::FinalProduct, || {
         mul(&(root * 426_880u32), &y) >> scale
     })
+}
+
+/// Bits of y beyond those of 10^d in [`root_of_10005`].
+const ROOT_GUARD_BITS: u64 = 40;
+
+/// √10005·10^d to within 1 + 2^-17 (not necessarily its floor), from
+/// y ≈ 2^(7+p)/√10005 (10005 has 14 bits) with p = bits(10^d) + 40:
+/// R = ⌊10005·y·10^d / 2^(7+p)⌋. If y is within c units, 10005·y·10^d/2^(7+p)
+/// is within 10005·c·10^d/2^(7+p) < 2^14·c/2^47 of √10005·10^d, under
+/// 2^-17 for any c up to 2^16 (reciprocal_sqrt is within a few units; its
+/// tests check 16). Only multiplications: no square root of the 2d-digit
+/// 10005·10^(2d), no squaring to make its floor exact.
+fn root_of_10005(d: u64) -> BigUint {
+    let power = power_of_ten(d);
+    let precision = power.bits() + ROOT_GUARD_BITS;
+    let y = reciprocal_sqrt(&BigUint::from(10_005u32), precision);
+    mul(&(y * 10_005u32), &power) >> (7 + precision)
 }
 
 /// The magnitude of `x`, which is positive: moved out, not copied.
@@ -126,6 +141,17 @@ mod tests {
         let reference = Reference::load();
         for n in (0..=300).chain([1_000, 1_024, 4_097]) {
             assert_eq!(digits(n), reference.prefix(n), "n = {n}");
+        }
+    }
+
+    /// R within one of ⌊√(10005·10^(2d))⌋, num-bigint's square root, on
+    /// both sides of the reciprocal's Newton levels.
+    #[test]
+    fn the_root_is_within_one_of_the_floor() {
+        for d in (0..=200).chain([616, 617, 1_000, 1_233, 1_234, 5_000, 10_000, 20_000]) {
+            let floor = (power_of_ten(2 * d) * 10_005u32).sqrt();
+            let root = root_of_10005(d);
+            assert!(root <= &floor + 1u32 && &root + 1u32 >= floor, "d = {d}");
         }
     }
 
