@@ -107,6 +107,10 @@ fn split(a: u64, b: u64, need_p: bool) -> Split {
     }
 }
 
+/// P, Q and T of term k, in u128 arithmetic: one allocation each instead
+/// of a big-number product per factor (half the nodes of the splitting are
+/// leaves). For k < 2^23 (the terms of 10^8 digits) P < 2^76, Q < 2^123
+/// and T < 2^128 all fit; past that T is one product of big numbers.
 fn leaf(k: u64) -> Split {
     if k == 0 {
         return Split {
@@ -115,13 +119,19 @@ fn leaf(k: u64) -> Split {
             t: BigInt::from(13_591_409),
         };
     }
-    let p = BigInt::from(6 * k - 5) * (2 * k - 1) * (6 * k - 1);
-    let q = BigInt::from(k) * k * k * C3_OVER_24;
-    let mut t = &p * (13_591_409 + 545_140_134 * k);
-    if k % 2 == 1 {
-        t = -t;
+    let k = u128::from(k);
+    let p = (6 * k - 5) * (2 * k - 1) * (6 * k - 1);
+    let q = k * k * k * u128::from(C3_OVER_24);
+    let linear = 13_591_409 + 545_140_134 * k;
+    let t = match p.checked_mul(linear) {
+        Some(t) => BigInt::from(t),
+        None => BigInt::from(p) * BigInt::from(linear),
+    };
+    Split {
+        p: BigInt::from(p),
+        q: BigInt::from(q),
+        t: if k % 2 == 1 { -t } else { t },
     }
-    Split { p, q, t }
 }
 
 #[cfg(test)]
@@ -138,6 +148,27 @@ mod tests {
         let pi = 426_880.0 * 10_005f64.sqrt() * (q.to_string().parse::<f64>().unwrap())
             / t.to_string().parse::<f64>().unwrap();
         assert!((pi - std::f64::consts::PI).abs() < 1e-13, "{pi}");
+    }
+
+    /// Leaves in u128 agree with the same terms in big numbers, on both sides
+    /// of where T stops fitting and up to the largest k 10^8 digits need.
+    #[test]
+    fn leaves_match_big_number_arithmetic() {
+        for k in (1..200).chain([
+            705_200,
+            1 << 20,
+            1_100_000,
+            1_200_000,
+            7_051_500,
+            (1 << 23) - 1,
+        ]) {
+            let big = BigInt::from(k);
+            let p = (6 * &big - 5) * (2 * &big - 1) * (6 * &big - 1);
+            let q = &big * &big * &big * C3_OVER_24;
+            let t = &p * (13_591_409 + 545_140_134 * &big) * if k % 2 == 1 { -1 } else { 1 };
+            let leaf = leaf(k);
+            assert_eq!((leaf.p, leaf.q, leaf.t), (p, q, t), "k = {k}");
+        }
     }
 
     #[test]

@@ -120,6 +120,21 @@ pub fn sums_of_products(operands: &[&BigInt], sums: &[&[(usize, usize)]]) -> Vec
         sums.iter().all(|sum| sum.len() <= MAX_TERMS),
         "too many terms for the primes"
     );
+    // Operands all below the threshold (most nodes of binary splitting):
+    // num-bigint's products, without the bookkeeping of transforms.
+    if operands
+        .iter()
+        .all(|x| (x.bits() as usize).div_ceil(32) < THRESHOLD)
+    {
+        return sums
+            .iter()
+            .map(|sum| {
+                let mut products = sum.iter().map(|&(i, j)| operands[i] * operands[j]);
+                let first = products.next().unwrap_or_default();
+                products.fold(first, |total, product| total + product)
+            })
+            .collect();
+    }
     let lens: Vec<usize> = operands
         .iter()
         .map(|x| (x.bits() as usize).div_ceil(32))
