@@ -17,6 +17,10 @@ extern crate alloc;
 pub mod cache;
 pub mod chudnovsky;
 pub mod division;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod karatsuba;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod lanes;
 pub mod multiply;
 #[cfg(any(test, target_arch = "wasm32"))]
 mod ntt;

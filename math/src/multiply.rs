@@ -93,7 +93,7 @@ const fn inverse_mod(a: u64, p: u64) -> u64 {
 pub fn mul(a: &BigUint, b: &BigUint) -> BigUint {
     let (short, long) = if a.bits() <= b.bits() { (a, b) } else { (b, a) };
     if (short.bits() as usize).div_ceil(32) < THRESHOLD {
-        return a * b;
+        return small_product(a, b);
     }
     phases::in_transform(|| {
         let long = long.to_u32_digits();
@@ -102,10 +102,28 @@ pub fn mul(a: &BigUint, b: &BigUint) -> BigUint {
     })
 }
 
+/// Below this many limbs in the shorter operand num-bigint's product is
+/// faster in wasm than [`crate::karatsuba`]'s (which copies its operands).
+#[cfg(target_arch = "wasm32")]
+const KARATSUBA_FROM: usize = 16;
+
+/// a · b below the transform's threshold: num-bigint's product natively
+/// (64-bit limbs), Karatsuba over a simd128 base in wasm.
+fn small_product(a: &BigUint, b: &BigUint) -> BigUint {
+    #[cfg(target_arch = "wasm32")]
+    if (a.bits().min(b.bits()) as usize).div_ceil(32) >= KARATSUBA_FROM {
+        return BigUint::new(crate::karatsuba::mul(
+            &a.to_u32_digits(),
+            &b.to_u32_digits(),
+        ));
+    }
+    a * b
+}
+
 /// a², transforming `a` once instead of twice.
 pub fn square(a: &BigUint) -> BigUint {
     if (a.bits() as usize).div_ceil(32) < THRESHOLD {
-        return a * a;
+        return small_product(a, a);
     }
     phases::in_transform(|| BigUint::new(convolve(&a.to_u32_digits(), None)))
 }
@@ -129,7 +147,10 @@ pub fn sums_of_products(operands: &[&BigInt], sums: &[&[(usize, usize)]]) -> Vec
         return sums
             .iter()
             .map(|sum| {
-                let mut products = sum.iter().map(|&(i, j)| operands[i] * operands[j]);
+                let mut products = sum.iter().map(|&(i, j)| {
+                    let magnitude = small_product(operands[i].magnitude(), operands[j].magnitude());
+                    BigInt::from_biguint(operands[i].sign() * operands[j].sign(), magnitude)
+                });
                 let first = products.next().unwrap_or_default();
                 products.fold(first, |total, product| total + product)
             })

@@ -22,11 +22,9 @@
 //! pointwise products are Montgomery's (R = 2^32), and the normalisation by
 //! n^-1 multiplies by R as well to take back their factor R^-1.
 
-mod lanes;
-
 use alloc::vec::Vec;
 
-use lanes::Lanes;
+use crate::lanes::Lanes;
 
 /// The largest block transformed stage after stage (16 KiB of values).
 const BLOCK: usize = 4096;

@@ -1,6 +1,8 @@
-//! Four u32 lanes: simd128's `v128` in wasm, an array elsewhere.
+//! Four u32 lanes, and two u64 lanes of their products: simd128's `v128`
+//! in wasm, arrays elsewhere.
 //!
-//! The transform in [`super`] is written once over these operations. The
+//! The transform ([`crate::ntt`]) and the small products
+//! ([`crate::karatsuba`]) are written once over these operations. The
 //! array form is the same arithmetic lane by lane, so that native tests
 //! check the very algorithm the component runs (and a wasm build without
 //! `simd128` still works).
@@ -108,6 +110,54 @@ mod imp {
         #[inline(always)]
         pub fn interleave_high(a: Lanes, b: Lanes) -> Lanes {
             Lanes(i32x4_shuffle::<2, 6, 3, 7>(a.0, b.0))
+        }
+    }
+
+    /// Two u64 lanes.
+    #[derive(Clone, Copy)]
+    pub struct Wide(v128);
+
+    impl Wide {
+        #[inline(always)]
+        pub fn zero() -> Wide {
+            Wide(u64x2_splat(0))
+        }
+
+        /// `[a0·b0, a1·b1]`, each exact.
+        #[inline(always)]
+        pub fn products_low(a: Lanes, b: Lanes) -> Wide {
+            Wide(u64x2_extmul_low_u32x4(a.0, b.0))
+        }
+
+        /// `[a2·b2, a3·b3]`, each exact.
+        #[inline(always)]
+        pub fn products_high(a: Lanes, b: Lanes) -> Wide {
+            Wide(u64x2_extmul_high_u32x4(a.0, b.0))
+        }
+
+        /// The low 32 bits of each lane.
+        #[inline(always)]
+        pub fn low_halves(self) -> Wide {
+            Wide(v128_and(self.0, u64x2_splat(0xffff_ffff)))
+        }
+
+        /// The high 32 bits of each lane.
+        #[inline(always)]
+        pub fn high_halves(self) -> Wide {
+            Wide(u64x2_shr(self.0, 32))
+        }
+
+        #[inline(always)]
+        pub fn add(self, other: Wide) -> Wide {
+            Wide(i64x2_add(self.0, other.0))
+        }
+
+        #[inline(always)]
+        pub fn to_array(self) -> [u64; 2] {
+            [
+                u64x2_extract_lane::<0>(self.0),
+                u64x2_extract_lane::<1>(self.0),
+            ]
         }
     }
 }
@@ -221,6 +271,54 @@ mod imp {
             Lanes::pick(a, b, [2, 6, 3, 7])
         }
     }
+
+    /// Two u64 lanes.
+    #[derive(Clone, Copy)]
+    pub struct Wide([u64; 2]);
+
+    impl Wide {
+        #[inline(always)]
+        pub fn zero() -> Wide {
+            Wide([0; 2])
+        }
+
+        /// `[a0·b0, a1·b1]`, each exact.
+        #[inline(always)]
+        pub fn products_low(a: Lanes, b: Lanes) -> Wide {
+            Wide([0, 1].map(|i| u64::from(a.0[i]) * u64::from(b.0[i])))
+        }
+
+        /// `[a2·b2, a3·b3]`, each exact.
+        #[inline(always)]
+        pub fn products_high(a: Lanes, b: Lanes) -> Wide {
+            Wide([2, 3].map(|i| u64::from(a.0[i]) * u64::from(b.0[i])))
+        }
+
+        /// The low 32 bits of each lane.
+        #[inline(always)]
+        pub fn low_halves(self) -> Wide {
+            Wide(self.0.map(|x| x & 0xffff_ffff))
+        }
+
+        /// The high 32 bits of each lane.
+        #[inline(always)]
+        pub fn high_halves(self) -> Wide {
+            Wide(self.0.map(|x| x >> 32))
+        }
+
+        #[inline(always)]
+        pub fn add(self, other: Wide) -> Wide {
+            Wide([
+                self.0[0].wrapping_add(other.0[0]),
+                self.0[1].wrapping_add(other.0[1]),
+            ])
+        }
+
+        #[inline(always)]
+        pub fn to_array(self) -> [u64; 2] {
+            self.0
+        }
+    }
 }
 
-pub use imp::Lanes;
+pub use imp::{Lanes, Wide};
