@@ -7,7 +7,8 @@
 //! is rebuilt by the Chinese remainder theorem (Garner's form). A coefficient
 //! is at most min(len) · (2^32 − 1)² < 2^21 · 2^64, far below the product of
 //! the primes (≈ 2^89.35), so the reconstruction is exact. Below
-//! [`THRESHOLD`] num-bigint's own Karatsuba/Toom-3 multiplication is faster.
+//! [`THRESHOLD`] a product without transforms is faster: num-bigint's
+//! natively, [`crate::karatsuba`] (simd128) in wasm.
 
 use alloc::sync::Arc;
 use alloc::vec;

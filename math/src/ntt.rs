@@ -78,17 +78,17 @@ impl Plan {
         }
         let bits = size.trailing_zeros();
         let bit_reversed = |k: usize| k.reverse_bits() >> (usize::BITS - bits);
-        let forward: Vec<u32> = (0..size).map(|k| powers[bit_reversed(k)]).collect();
-        let forward_shoup: Vec<u32> = forward.iter().map(|&w| shoup_factor(w, p)).collect();
+        // One Shoup factor per power, each a 64-bit division, for both tables.
+        let powers_shoup: Vec<u32> = powers.iter().map(|&w| shoup_factor(w, p)).collect();
+        let (forward, forward_shoup) = (0..size)
+            .map(|k| (powers[bit_reversed(k)], powers_shoup[bit_reversed(k)]))
+            .unzip();
         // ψ^n = −1, so ψ^-j = −ψ^(n−j); and for 0 < w < p, whose w·2^32/p
         // is never whole, ⌊(p − w)·2^32/p⌋ = 2^32 − 1 − ⌊w·2^32/p⌋.
         let (inverse, inverse_shoup) = (0..size)
             .map(|k| match bit_reversed(k) {
-                0 => (1, shoup_factor(1, p)),
-                j => {
-                    let w = powers[size - j];
-                    (p - w, !shoup_factor(w, p))
-                }
+                0 => (1, powers_shoup[0]),
+                j => (p - powers[size - j], !powers_shoup[size - j]),
             })
             .unzip();
         let n_inverse = pow_mod(n % p64, p64 - 2, p64);
