@@ -10,6 +10,9 @@ pub enum Implementation {
     Component,
     /// The same math natively (the `pi-digits-math` crate, release build).
     Native,
+    /// The same math built for wasm32-wasip2, under the wasmtime CLI with
+    /// no deadline, as dashu is run.
+    MathWasm,
     /// dashu's big integers in wasm (wasm32-wasip2, wasmtime CLI).
     Dashu,
     /// mpmath with the gmpy2 backend: GMP, the baseline.
@@ -20,8 +23,9 @@ pub enum Implementation {
 
 impl Implementation {
     /// Every implementation, in the order of the tables and the plot.
-    pub const ALL: [Implementation; 5] = [
+    pub const ALL: [Implementation; 6] = [
         Implementation::Component,
+        Implementation::MathWasm,
         Implementation::Native,
         Implementation::Dashu,
         Implementation::Gmp,
@@ -35,6 +39,7 @@ impl Implementation {
                 "pi-digits component, no snapshot (wasmtime, host library)"
             }
             Implementation::Native => "pi-digits math, native",
+            Implementation::MathWasm => "pi-digits math in wasm (wasmtime CLI, no deadline)",
             Implementation::Dashu => "dashu in wasm (wasmtime CLI)",
             Implementation::Gmp => "mpmath+gmpy2 (GMP)",
             Implementation::Spigot => "Python spigot (CPython)",
@@ -46,6 +51,7 @@ impl Implementation {
         match self {
             Implementation::Component => "component",
             Implementation::Native => "native",
+            Implementation::MathWasm => "math-wasm",
             Implementation::Dashu => "dashu-wasm",
             Implementation::Gmp => "mpmath+gmpy2",
             Implementation::Spigot => "spigot",

@@ -18,6 +18,8 @@ pub struct Peers {
     component: PathBuf,
     /// The native peer, built in release.
     native: PathBuf,
+    /// The same program built for wasm32-wasip2.
+    math_wasm: PathBuf,
     /// The dashu peer, built for wasm32-wasip2.
     dashu: PathBuf,
     /// The mpmath+gmpy2 script.
@@ -63,6 +65,20 @@ impl Peers {
                 .status()
                 .context("running cargo")?;
             anyhow::ensure!(status.success(), "building bench/peers/native-pi failed");
+        }
+        if implementations.contains(&Implementation::MathWasm) {
+            eprintln!("building the native peer for wasm32-wasip2 (bench/peers/native-pi) ...");
+            let status = cargo()
+                .args(["build", "--release", "--target", "wasm32-wasip2"])
+                .args(["--manifest-path", "bench/peers/native-pi/Cargo.toml"])
+                .arg("--target-dir")
+                .arg(&target)
+                .status()
+                .context("running cargo")?;
+            anyhow::ensure!(
+                status.success(),
+                "building bench/peers/native-pi for wasm failed"
+            );
         }
         if implementations.contains(&Implementation::Dashu) {
             eprintln!("building the dashu peer (bench/peers/dashu-pi, wasm32-wasip2) ...");
@@ -111,6 +127,7 @@ impl Peers {
         Ok(Peers {
             component: target.join("wasm32-wasip2/release/pi_digits.wasm"),
             native: target.join("release").join("native-pi"),
+            math_wasm: target.join("wasm32-wasip2/release/native-pi.wasm"),
             dashu: target.join("wasm32-wasip2/release/dashu-pi.wasm"),
             mpmath: scripts.join("mpmath_pi.py"),
             spigot: scripts.join("spigot_pi.py"),
@@ -136,6 +153,10 @@ impl Peers {
             Implementation::Native => {
                 command = Command::new(&self.native);
                 command.arg(n.to_string());
+            }
+            Implementation::MathWasm => {
+                command = Command::new(&settings.wasmtime);
+                command.arg("run").arg(&self.math_wasm).arg(n.to_string());
             }
             Implementation::Dashu => {
                 command = Command::new(&settings.wasmtime);

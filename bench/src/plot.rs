@@ -17,6 +17,7 @@ fn color(implementation: Implementation) -> RGBColor {
     match implementation {
         Implementation::Component => RGBColor(0xd6, 0x27, 0x28),
         Implementation::Native => RGBColor(0xff, 0x7f, 0x0e),
+        Implementation::MathWasm => RGBColor(0x94, 0x67, 0xbd),
         Implementation::Dashu => RGBColor(0x1f, 0x77, 0xb4),
         Implementation::Gmp => RGBColor(0x2c, 0xa0, 0x2c),
         Implementation::Spigot => RGBColor(0x7f, 0x7f, 0x7f),

@@ -256,6 +256,10 @@ fn what_runs_section(w: &mut String, settings: &Settings) {
          its snapshot.\n\
          - **native**: `pi_digits_math::pi::digits(n)` and a count, built by the \
          bench in release (`bench/peers/native-pi`).\n\
+         - **math-wasm**: the same program built for wasm32-wasip2 with the \
+         workspace's flags (the component's arithmetic, simd128 included) and \
+         run by the `wasmtime` CLI with no deadline, as dashu is: beside the \
+         component row, the cost of the host's deadline.\n\
          - **dashu-wasm**: `bench/peers/dashu-pi`, Chudnovsky by binary \
          splitting on `dashu-int` (its multiplication, square root, division \
          and decimal conversion), built for wasm32-wasip2 with the workspace's \
@@ -431,7 +435,7 @@ mod tests {
         ), "{text}");
         assert!(
             text.contains(
-                "| implementation | 1,000,000 |\n|---|---:|\n| component | 3.37 s |\n| native | – |"
+                "| implementation | 1,000,000 |\n|---|---:|\n| component | 3.37 s |\n| math-wasm | – |\n| native | – |"
             ),
             "{text}"
         );
