@@ -4,11 +4,11 @@
 //! In wasm, num-bigint works on 32-bit limbs (wasm has no 64×64→128-bit
 //! product), one 32×32→64-bit product per instruction. The base case here
 //! scans the product a column block at a time: four columns, each u64 lane
-//! of [`Wide`] summing the low and the high halves of its products
-//! separately, so that no sum can overflow; `i64x2.extmul` makes two
-//! products per instruction, and the four columns' sums stay in registers
-//! for a whole block. Native builds keep num-bigint's multiplication (64-bit
-//! limbs); the tests check this one natively, lane by lane.
+//! of [`Wide`] summing its products in two ways that cannot overflow (see
+//! `ColumnSums`); `i64x2.extmul` makes two products per instruction, and
+//! the four columns' sums stay in registers for a whole block. Native
+//! builds keep num-bigint's multiplication (64-bit limbs); the tests check
+//! this one natively, lane by lane.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -17,7 +17,7 @@ use crate::lanes::{Lanes, Wide};
 
 /// At or below this many limbs in the shorter operand the schoolbook base
 /// multiplies (measured in wasm32-wasip2).
-const BASE: usize = 48;
+const BASE: usize = 96;
 
 /// a · b as limbs, a.len() + b.len() of them (high limbs may be zero).
 pub fn mul(a: &[u32], b: &[u32]) -> Vec<u32> {
@@ -74,40 +74,87 @@ fn schoolbook(long: &[u32], short: &[u32], out: &mut [u32]) {
     let mut owed: u64 = 0;
     for k in (0..out.len()).step_by(4) {
         // Column k + l sums long[i] · short[k + l − i]: the terms of any of
-        // the four columns have i in first..last.
+        // the four columns have i in first..last, and long[i] meets
+        // short[k − i .. k − i + 4], which starts at padded[k + 4 − i]:
+        // the windows of `reach`, last to first.
         let first = (k + 1).saturating_sub(n);
         let last = long.len().min(k + 4);
-        let (mut low01, mut high01, mut low23, mut high23) =
-            (Wide::zero(), Wide::zero(), Wide::zero(), Wide::zero());
-        for (i, &x) in long.iter().enumerate().take(last).skip(first) {
-            // short[k − i .. k − i + 4], four zeros of padding before it.
-            let start = k + 4 - i;
-            let window: &[u32; 4] = padded[start..start + 4].try_into().expect("four limbs");
-            let (x, y) = (Lanes::splat(x), Lanes::load(window));
-            let (p01, p23) = (Wide::products_low(x, y), Wide::products_high(x, y));
-            low01 = low01.add(p01.low_halves());
-            high01 = high01.add(p01.high_halves());
-            low23 = low23.add(p23.low_halves());
-            high23 = high23.add(p23.high_halves());
+        let reach = &padded[k + 5 - last..k + 8 - first];
+        let mut sums = ColumnSums::zero();
+        // Four terms a step: a host with a deadline (wasmtime's epoch
+        // interruption) checks it at every loop iteration, and the sums
+        // leave their registers around the check, so fewer iterations
+        // spill them less (16% faster in all at 10^4 digits).
+        let terms = long[first..last].rchunks_exact(4);
+        let rest = terms.remainder();
+        let steps = terms.len();
+        for (step, four) in terms.enumerate() {
+            let seven: &[u32; 7] = reach[4 * step..4 * step + 7]
+                .try_into()
+                .expect("seven limbs");
+            for (l, &x) in four.iter().rev().enumerate() {
+                sums.add(x, seven[l..l + 4].try_into().expect("four limbs"));
+            }
         }
-        let ([l0, l1], [h0, h1], [l2, l3], [h2, h3]) = (
-            low01.to_array(),
-            high01.to_array(),
-            low23.to_array(),
-            high23.to_array(),
-        );
-        // Each sum is below 2^32 · n; the carry stays far below 2^64.
-        for (slot, column) in out[k..]
-            .iter_mut()
-            .zip([l0 + owed, l1 + h0, l2 + h1, l3 + h2])
-        {
+        for (&x, window) in rest.iter().rev().zip(reach[4 * steps..].windows(4)) {
+            sums.add(x, window.try_into().expect("four limbs"));
+        }
+        let (low, high) = sums.columns();
+        for (slot, column) in out[k..].iter_mut().zip([
+            low[0] + owed,
+            low[1] + high[0],
+            low[2] + high[1],
+            low[3] + high[2],
+        ]) {
             carry += column;
             *slot = carry as u32;
             carry >>= 32;
         }
-        owed = h3;
+        owed = high[3];
     }
     debug_assert!(carry == 0 && owed == 0, "the product fits its limbs");
+}
+
+/// Four columns' sums of products, as two sums per column that cannot
+/// overflow: of the products' high halves, and of the whole products
+/// modulo 2^64. The sum of the low halves is below 2^64 (fewer than 2^32
+/// terms), so it is the second sum minus the first times 2^32, modulo
+/// 2^64; that costs a subtraction per block instead of a mask per product.
+struct ColumnSums {
+    wrapped: [Wide; 2],
+    high: [Wide; 2],
+}
+
+impl ColumnSums {
+    fn zero() -> ColumnSums {
+        ColumnSums {
+            wrapped: [Wide::zero(); 2],
+            high: [Wide::zero(); 2],
+        }
+    }
+
+    /// Adds x · window[l] to column l.
+    #[inline(always)]
+    fn add(&mut self, x: u32, window: &[u32; 4]) {
+        let (x, y) = (Lanes::splat(x), Lanes::load(window));
+        let (p01, p23) = (Wide::products_low(x, y), Wide::products_high(x, y));
+        self.wrapped[0] = self.wrapped[0].add(p01);
+        self.wrapped[1] = self.wrapped[1].add(p23);
+        self.high[0] = self.high[0].add(p01.high_halves());
+        self.high[1] = self.high[1].add(p23.high_halves());
+    }
+
+    /// Each column's sums of the low and of the high halves.
+    fn columns(&self) -> ([u64; 4], [u64; 4]) {
+        let [w0, w1] = self.wrapped[0].to_array();
+        let [w2, w3] = self.wrapped[1].to_array();
+        let [h0, h1] = self.high[0].to_array();
+        let [h2, h3] = self.high[1].to_array();
+        let high = [h0, h1, h2, h3];
+        let wrapped = [w0, w1, w2, w3];
+        let low = core::array::from_fn(|l| wrapped[l].wrapping_sub(high[l] << 32));
+        (low, high)
+    }
 }
 
 /// a + b, one limb longer than the longer.

@@ -135,12 +135,6 @@ mod imp {
             Wide(u64x2_extmul_high_u32x4(a.0, b.0))
         }
 
-        /// The low 32 bits of each lane.
-        #[inline(always)]
-        pub fn low_halves(self) -> Wide {
-            Wide(v128_and(self.0, u64x2_splat(0xffff_ffff)))
-        }
-
         /// The high 32 bits of each lane.
         #[inline(always)]
         pub fn high_halves(self) -> Wide {
@@ -292,12 +286,6 @@ mod imp {
         #[inline(always)]
         pub fn products_high(a: Lanes, b: Lanes) -> Wide {
             Wide([2, 3].map(|i| u64::from(a.0[i]) * u64::from(b.0[i])))
-        }
-
-        /// The low 32 bits of each lane.
-        #[inline(always)]
-        pub fn low_halves(self) -> Wide {
-            Wide(self.0.map(|x| x & 0xffff_ffff))
         }
 
         /// The high 32 bits of each lane.
