@@ -5,15 +5,17 @@
 //! product), one 32×32→64-bit product per instruction. The base case here
 //! scans the product a column block at a time: four columns, each u64 lane
 //! of [`Wide`] summing its products in two ways that cannot overflow (see
-//! `ColumnSums`); `i64x2.extmul` makes two products per instruction, and
-//! the four columns' sums stay in registers for a whole block. Native
+//! `ColumnSums`). The short operand's limbs are widened to u64 lanes as
+//! they are loaded (`v128.load32x2_u`), and `i64x2.mul` makes two exact
+//! products per instruction (LLVM makes the same of `i64x2.extmul` by a
+//! splat, after two shuffles). Native
 //! builds keep num-bigint's multiplication (64-bit limbs); the tests check
 //! this one natively, lane by lane.
 
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::lanes::{Lanes, Wide};
+use crate::lanes::Wide;
 
 /// At or below this many limbs in the shorter operand the schoolbook base
 /// multiplies (measured in wasm32-wasip2).
@@ -136,8 +138,10 @@ impl ColumnSums {
     /// Adds x · window[l] to column l.
     #[inline(always)]
     fn add(&mut self, x: u32, window: &[u32; 4]) {
-        let (x, y) = (Lanes::splat(x), Lanes::load(window));
-        let (p01, p23) = (Wide::products_low(x, y), Wide::products_high(x, y));
+        let x = Wide::splat(x);
+        let (y01, y23) = window.split_at(2);
+        let p01 = Wide::narrow_products(x, Wide::load_widened(y01.try_into().expect("two")));
+        let p23 = Wide::narrow_products(x, Wide::load_widened(y23.try_into().expect("two")));
         self.wrapped[0] = self.wrapped[0].add(p01);
         self.wrapped[1] = self.wrapped[1].add(p23);
         self.high[0] = self.high[0].add(p01.high_halves());

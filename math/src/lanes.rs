@@ -123,16 +123,24 @@ mod imp {
             Wide(u64x2_splat(0))
         }
 
-        /// `[a0·b0, a1·b1]`, each exact.
+        /// `[x, x]`.
         #[inline(always)]
-        pub fn products_low(a: Lanes, b: Lanes) -> Wide {
-            Wide(u64x2_extmul_low_u32x4(a.0, b.0))
+        pub fn splat(x: u32) -> Wide {
+            Wide(u64x2_splat(u64::from(x)))
         }
 
-        /// `[a2·b2, a3·b3]`, each exact.
+        /// `[from[0], from[1]]`, widened as they are loaded.
         #[inline(always)]
-        pub fn products_high(a: Lanes, b: Lanes) -> Wide {
-            Wide(u64x2_extmul_high_u32x4(a.0, b.0))
+        pub fn load_widened(from: &[u32; 2]) -> Wide {
+            // SAFETY: `from` is 8 readable bytes; the load has no
+            // alignment requirement.
+            Wide(unsafe { u64x2_load_extend_u32x2(from.as_ptr()) })
+        }
+
+        /// `[a0·b0, a1·b1]` for lanes below 2^32: each exact.
+        #[inline(always)]
+        pub fn narrow_products(a: Wide, b: Wide) -> Wide {
+            Wide(i64x2_mul(a.0, b.0))
         }
 
         /// The high 32 bits of each lane.
@@ -276,16 +284,23 @@ mod imp {
             Wide([0; 2])
         }
 
-        /// `[a0·b0, a1·b1]`, each exact.
+        /// `[x, x]`.
         #[inline(always)]
-        pub fn products_low(a: Lanes, b: Lanes) -> Wide {
-            Wide([0, 1].map(|i| u64::from(a.0[i]) * u64::from(b.0[i])))
+        pub fn splat(x: u32) -> Wide {
+            Wide([u64::from(x); 2])
         }
 
-        /// `[a2·b2, a3·b3]`, each exact.
+        /// `[from[0], from[1]]`, widened as they are loaded.
         #[inline(always)]
-        pub fn products_high(a: Lanes, b: Lanes) -> Wide {
-            Wide([2, 3].map(|i| u64::from(a.0[i]) * u64::from(b.0[i])))
+        pub fn load_widened(from: &[u32; 2]) -> Wide {
+            Wide(from.map(u64::from))
+        }
+
+        /// `[a0·b0, a1·b1]` for lanes below 2^32: each exact.
+        #[inline(always)]
+        pub fn narrow_products(a: Wide, b: Wide) -> Wide {
+            debug_assert!(a.0.iter().chain(&b.0).all(|&x| x >> 32 == 0));
+            Wide([a.0[0] * b.0[0], a.0[1] * b.0[1]])
         }
 
         /// The high 32 bits of each lane.
