@@ -22,6 +22,8 @@
 //! pointwise products are Montgomery's (R = 2^32), and the normalisation by
 //! n^-1 multiplies by R as well to take back their factor R^-1.
 
+use alloc::sync::Arc;
+use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::lanes::Lanes;
@@ -33,14 +35,10 @@ const BLOCK: usize = 4096;
 pub struct Plan {
     /// The modulus, a prime below 2^30 with p ≡ 1 mod 2n.
     p: u32,
-    /// ψ^bitrev(k) for k < n, the forward butterflies' factors.
-    forward: Vec<u32>,
-    /// Their Shoup factors, ⌊w·2^32/p⌋.
-    forward_shoup: Vec<u32>,
-    /// ψ^-bitrev(k) for k < n, the inverse butterflies' factors.
-    inverse: Vec<u32>,
-    /// Their Shoup factors.
-    inverse_shoup: Vec<u32>,
+    /// The size n: the first n entries of the tables serve it.
+    size: usize,
+    /// The factors of the butterflies, for this size or a larger one.
+    tables: Arc<Tables>,
     /// n^-1 · 2^32 mod p: normalises after Montgomery products.
     scale: u32,
     /// Its Shoup factor.
@@ -49,48 +47,118 @@ pub struct Plan {
     montgomery: u32,
 }
 
+/// The butterflies' factors of transforms modulo one prime, up to some size
+/// N, with their Shoup factors ⌊w·2^32/p⌋. The tables of a size are the
+/// first entries of those of any larger one, so that plans of every size
+/// up to N share one set (see [`Tables::extended`]).
+#[derive(Clone)]
+struct Tables {
+    /// The smallest quadratic non-residue g modulo p: ψ of size n is
+    /// g^((p−1)/2n), a primitive 2n-th root of unity.
+    non_residue: u64,
+    /// ψ^bitrev(k) for k < N, the forward butterflies' factors.
+    forward: Vec<u32>,
+    /// Their Shoup factors.
+    forward_shoup: Vec<u32>,
+    /// ψ^-bitrev(k) for k < N, the inverse butterflies' factors.
+    inverse: Vec<u32>,
+    /// Their Shoup factors.
+    inverse_shoup: Vec<u32>,
+}
+
+impl Tables {
+    /// The tables of size 1 modulo `p`, or `None` if p has no quadratic
+    /// non-residue (p is not an odd prime).
+    fn new(p: u32) -> Option<Tables> {
+        let p64 = u64::from(p);
+        let non_residue = (2..p64).find(|&g| pow_mod(g, (p64 - 1) / 2, p64) == p64 - 1)?;
+        let one = shoup_factor(1, p);
+        Some(Tables {
+            non_residue,
+            forward: vec![1],
+            forward_shoup: vec![one],
+            inverse: vec![1],
+            inverse_shoup: vec![one],
+        })
+    }
+
+    /// How many factors each table holds.
+    fn len(&self) -> usize {
+        self.forward.len()
+    }
+
+    /// These tables extended to `size` entries (a power of two with
+    /// 2·size dividing p − 1), doubling them: with ψ of size 2m, whose
+    /// square is ψ of size m, bitrev_2m(k) = 2·bitrev_m(k) and
+    /// bitrev_2m(m + k) = 2·bitrev_m(k) + 1, so the first m forward factors
+    /// stay and the next m are the first m times ψ. An inverse factor
+    /// ψ^-j is −ψ^(2m−j) (ψ^2m = −1), a forward factor negated; and for
+    /// 0 < w < p, whose w·2^32/p is never whole, ⌊(p − w)·2^32/p⌋ is
+    /// 2^32 − 1 − ⌊w·2^32/p⌋, so only the forward factors take a division.
+    fn extended(&self, size: usize, p: u32) -> Tables {
+        let mut tables = Tables {
+            non_residue: self.non_residue,
+            forward: Vec::with_capacity(size),
+            forward_shoup: Vec::with_capacity(size),
+            inverse: Vec::with_capacity(size),
+            inverse_shoup: Vec::with_capacity(size),
+        };
+        tables.forward.extend_from_slice(&self.forward);
+        tables.forward_shoup.extend_from_slice(&self.forward_shoup);
+        tables.inverse.extend_from_slice(&self.inverse);
+        tables.inverse_shoup.extend_from_slice(&self.inverse_shoup);
+        let p64 = u64::from(p);
+        while tables.len() < size {
+            let m = tables.len();
+            let psi = pow_mod(self.non_residue, (p64 - 1) / (4 * m as u64), p64) as u32;
+            let psi_shoup = shoup_factor(psi, p);
+            for k in 0..m {
+                let w = shoup_reduced(tables.forward[k], psi, psi_shoup, p);
+                tables.forward.push(w);
+                tables.forward_shoup.push(shoup_factor(w, p));
+            }
+            let bits = (2 * m).trailing_zeros();
+            let bit_reversed = |k: usize| k.reverse_bits() >> (usize::BITS - bits);
+            for k in m..2 * m {
+                // ψ^-j = −ψ^(2m−j), the forward factor at bitrev(2m − j).
+                let negated = bit_reversed(2 * m - bit_reversed(k));
+                tables.inverse.push(p - tables.forward[negated]);
+                tables.inverse_shoup.push(!tables.forward_shoup[negated]);
+            }
+        }
+        tables
+    }
+}
+
 impl Plan {
     /// A plan for transforms of `size` values modulo the prime `modulus`,
     /// or `None` if `size` is not a power of two of at least 8, or the
     /// modulus is not below 2^30 with roots of unity of order 2·size.
     pub fn try_new(size: usize, modulus: u32) -> Option<Plan> {
-        let p = modulus;
-        let n = u64::try_from(size).ok()?;
-        if !size.is_power_of_two() || size < 8 || p >= 1 << 30 || (u64::from(p) - 1) % (2 * n) != 0
-        {
+        if modulus >= 1 << 30 {
             return None;
         }
+        Plan::with_tables(Arc::new(Tables::new(modulus)?), size, modulus)
+    }
+
+    /// A plan for transforms of `size` values modulo the same prime (`None`
+    /// as for [`Plan::try_new`]): sharing this plan's tables where they
+    /// reach that size, computing only the factors they lack where not.
+    pub fn resized(&self, size: usize) -> Option<Plan> {
+        Plan::with_tables(Arc::clone(&self.tables), size, self.p)
+    }
+
+    fn with_tables(tables: Arc<Tables>, size: usize, p: u32) -> Option<Plan> {
+        let n = u64::try_from(size).ok()?;
         let p64 = u64::from(p);
-        // A quadratic non-residue g: g^((p−1)/2n) has order exactly 2n.
-        let g = (2..p64).find(|&g| pow_mod(g, (p64 - 1) / 2, p64) == p64 - 1)?;
-        let psi = pow_mod(g, (p64 - 1) / (2 * n), p64) as u32;
-        // ψ^j for j < n, each from the last by Shoup's product.
-        let psi_shoup = shoup_factor(psi, p);
-        let mut powers = Vec::with_capacity(size);
-        let mut power = 1u32;
-        for _ in 0..size {
-            powers.push(power);
-            let quotient = ((u64::from(power) * u64::from(psi_shoup)) >> 32) as u32;
-            let product = power
-                .wrapping_mul(psi)
-                .wrapping_sub(quotient.wrapping_mul(p));
-            power = if product >= p { product - p } else { product };
+        if !size.is_power_of_two() || size < 8 || (p64 - 1) % (2 * n) != 0 {
+            return None;
         }
-        let bits = size.trailing_zeros();
-        let bit_reversed = |k: usize| k.reverse_bits() >> (usize::BITS - bits);
-        // One Shoup factor per power, each a 64-bit division, for both tables.
-        let powers_shoup: Vec<u32> = powers.iter().map(|&w| shoup_factor(w, p)).collect();
-        let (forward, forward_shoup) = (0..size)
-            .map(|k| (powers[bit_reversed(k)], powers_shoup[bit_reversed(k)]))
-            .unzip();
-        // ψ^n = −1, so ψ^-j = −ψ^(n−j); and for 0 < w < p, whose w·2^32/p
-        // is never whole, ⌊(p − w)·2^32/p⌋ = 2^32 − 1 − ⌊w·2^32/p⌋.
-        let (inverse, inverse_shoup) = (0..size)
-            .map(|k| match bit_reversed(k) {
-                0 => (1, powers_shoup[0]),
-                j => (p - powers[size - j], !powers_shoup[size - j]),
-            })
-            .unzip();
+        let tables = if tables.len() >= size {
+            tables
+        } else {
+            Arc::new(tables.extended(size, p))
+        };
         let n_inverse = pow_mod(n % p64, p64 - 2, p64);
         let scale = (n_inverse * ((1u64 << 32) % p64) % p64) as u32;
         // p^-1 mod 2^32 by Newton's iteration: each step doubles the bits.
@@ -100,10 +168,8 @@ impl Plan {
         }
         Some(Plan {
             p,
-            forward,
-            forward_shoup,
-            inverse,
-            inverse_shoup,
+            size,
+            tables,
             scale,
             scale_shoup: shoup_factor(scale, p),
             montgomery: p_inverse.wrapping_neg(),
@@ -118,7 +184,7 @@ impl Plan {
     /// The forward transform of `values` (each below p), in place: the
     /// results, below p, in bit-reversed order.
     pub fn fwd(&self, values: &mut [u32]) {
-        assert_eq!(values.len(), self.forward.len(), "one value per point");
+        assert_eq!(values.len(), self.size, "one value per point");
         self.forward_block(values, 1);
         let (p, twice_p) = (Lanes::splat(self.p), Lanes::splat(2 * self.p));
         for chunk in values.as_chunks_mut::<4>().0 {
@@ -132,7 +198,7 @@ impl Plan {
     /// order), in place, without the factor n^-1 ([`Plan::normalize`]
     /// applies it): the results below p.
     pub fn inv(&self, values: &mut [u32]) {
-        assert_eq!(values.len(), self.inverse.len(), "one value per point");
+        assert_eq!(values.len(), self.size, "one value per point");
         self.inverse_block(values, 1);
         let p = Lanes::splat(self.p);
         for chunk in values.as_chunks_mut::<4>().0 {
@@ -232,15 +298,15 @@ impl Plan {
         let first = k * blocks;
         half_length_two(
             values,
-            &self.forward[first..],
-            &self.forward_shoup[first..],
+            &self.tables.forward[first..],
+            &self.tables.forward_shoup[first..],
             butterfly,
         );
         let first = 2 * first;
         half_length_one(
             values,
-            &self.forward[first..],
-            &self.forward_shoup[first..],
+            &self.tables.forward[first..],
+            &self.tables.forward_shoup[first..],
             butterfly,
         );
     }
@@ -250,8 +316,8 @@ impl Plan {
     fn forward_stage(&self, low: &mut [u32], high: &mut [u32], k: usize) {
         let p = Lanes::splat(self.p);
         let twice_p = Lanes::splat(2 * self.p);
-        let w = Lanes::splat(self.forward[k]);
-        let w_shoup = Lanes::splat(self.forward_shoup[k]);
+        let w = Lanes::splat(self.tables.forward[k]);
+        let w_shoup = Lanes::splat(self.tables.forward_shoup[k]);
         pairwise(low, high, |x, y| {
             forward_butterfly(x, y, w, w_shoup, p, twice_p)
         });
@@ -276,16 +342,16 @@ impl Plan {
         let first = k * blocks;
         half_length_one(
             values,
-            &self.inverse[first..],
-            &self.inverse_shoup[first..],
+            &self.tables.inverse[first..],
+            &self.tables.inverse_shoup[first..],
             butterfly,
         );
         blocks /= 2;
         let first = k * blocks;
         half_length_two(
             values,
-            &self.inverse[first..],
-            &self.inverse_shoup[first..],
+            &self.tables.inverse[first..],
+            &self.tables.inverse_shoup[first..],
             butterfly,
         );
         let mut len = 4;
@@ -304,8 +370,8 @@ impl Plan {
     fn inverse_stage(&self, low: &mut [u32], high: &mut [u32], k: usize) {
         let p = Lanes::splat(self.p);
         let twice_p = Lanes::splat(2 * self.p);
-        let w = Lanes::splat(self.inverse[k]);
-        let w_shoup = Lanes::splat(self.inverse_shoup[k]);
+        let w = Lanes::splat(self.tables.inverse[k]);
+        let w_shoup = Lanes::splat(self.tables.inverse_shoup[k]);
         pairwise(low, high, |x, y| {
             inverse_butterfly(x, y, w, w_shoup, p, twice_p)
         });
@@ -432,6 +498,13 @@ fn inverse_butterfly(
 #[inline(always)]
 fn shoup(x: Lanes, w: Lanes, w_shoup: Lanes, p: Lanes) -> Lanes {
     x.mul_low(w).sub(x.mul_high(w_shoup).mul_low(p))
+}
+
+/// x · w mod p, below p, for x < 2^32 and w < p with its Shoup factor.
+fn shoup_reduced(x: u32, w: u32, w_shoup: u32, p: u32) -> u32 {
+    let quotient = ((u64::from(x) * u64::from(w_shoup)) >> 32) as u32;
+    let product = x.wrapping_mul(w).wrapping_sub(quotient.wrapping_mul(p));
+    if product >= p { product - p } else { product }
 }
 
 /// ⌊w·2^32/p⌋ for w < p.
@@ -566,17 +639,59 @@ mod tests {
         assert_eq!(sum, expected);
     }
 
-    /// The inverse factors, derived from the forward powers rather than
-    /// computed, are their inverses, with exact Shoup factors.
+    /// The forward factors, built by doubling, are ψ^bitrev(k); the inverse
+    /// ones, derived from them rather than computed, are their inverses;
+    /// the Shoup factors are exact.
     #[test]
     fn factors_are_inverse_with_exact_shoup_factors() {
         let plan = Plan::try_new(1 << 10, P).unwrap();
         let p = u64::from(P);
+        // 3 is the smallest non-residue modulo P = 119·2^23 + 1.
+        let psi = pow_mod(3, (p - 1) / (2 << 10), p);
+        assert_eq!(
+            pow_mod(psi, 1 << 10, p),
+            p - 1,
+            "ψ is a primitive 2n-th root"
+        );
         for k in 0..1 << 10 {
-            let (w, inverse) = (u64::from(plan.forward[k]), u64::from(plan.inverse[k]));
+            let (w, inverse) = (
+                u64::from(plan.tables.forward[k]),
+                u64::from(plan.tables.inverse[k]),
+            );
+            let bit_reversed = (k as u64).reverse_bits() >> (64 - 10);
+            assert_eq!(w, pow_mod(psi, bit_reversed, p), "k = {k}");
             assert_eq!(w * inverse % p, 1, "k = {k}");
-            assert_eq!(u64::from(plan.forward_shoup[k]), (w << 32) / p);
-            assert_eq!(u64::from(plan.inverse_shoup[k]), (inverse << 32) / p);
+            assert_eq!(u64::from(plan.tables.forward_shoup[k]), (w << 32) / p);
+            assert_eq!(u64::from(plan.tables.inverse_shoup[k]), (inverse << 32) / p);
+        }
+    }
+
+    /// Plans resized from a smaller or a larger one (sharing or extending
+    /// its tables) have the factors and products of plans made anew, past
+    /// [`BLOCK`] too.
+    #[test]
+    fn resized_plans_match_new_ones() {
+        for p in [P, 897_581_057, 880_803_841] {
+            let small = Plan::try_new(8, p).unwrap();
+            let large = small.resized(1 << 13).unwrap();
+            for log in [3, 6, 12, 13] {
+                let size = 1 << log;
+                let new = Plan::try_new(size, p).unwrap();
+                for plan in [small.resized(size).unwrap(), large.resized(size).unwrap()] {
+                    let (ours, theirs) = (&plan.tables, &new.tables);
+                    assert_eq!(ours.forward[..size], theirs.forward[..size]);
+                    assert_eq!(ours.forward_shoup[..size], theirs.forward_shoup[..size]);
+                    assert_eq!(ours.inverse[..size], theirs.inverse[..size]);
+                    assert_eq!(ours.inverse_shoup[..size], theirs.inverse_shoup[..size]);
+                    let (a, b) = (values(size, log, p), values(size, log + 3, p));
+                    assert_eq!(
+                        product(&plan, &a, &b),
+                        product(&new, &a, &b),
+                        "p {p}, size {size}"
+                    );
+                }
+            }
+            assert!(small.resized(4).is_none() && small.resized(24).is_none());
         }
     }
 
