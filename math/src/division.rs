@@ -15,7 +15,7 @@ const GUARD: u64 = 32;
 /// When the divisor or the quotient has fewer bits than this, num-bigint's
 /// schoolbook division (linear in the other) is faster. Lower in wasm,
 /// where num-bigint works on 32-bit limbs and the products of the Newton
-/// reciprocal are [`crate::karatsuba`]'s (measured in wasm32-wasip2 under a
+/// reciprocal are `crate::karatsuba`'s (measured in wasm32-wasip2 under a
 /// deadline: 7% less time in all at 10^4 digits than at 8,192).
 #[cfg(not(target_arch = "wasm32"))]
 const THRESHOLD: u64 = 8_192;

@@ -3,13 +3,13 @@
 //!
 //! In wasm, num-bigint works on 32-bit limbs (wasm has no 64×64→128-bit
 //! product), one 32×32→64-bit product per instruction. The base case here
-//! scans the product a column block at a time: four columns, each u64 lane
-//! of [`Wide`] summing its products in two ways that cannot overflow (see
-//! `ColumnSums`). The short operand's limbs are widened to u64 lanes as
-//! they are loaded (`v128.load32x2_u`), and `i64x2.mul` makes two exact
-//! products per instruction (LLVM makes the same of `i64x2.extmul` by a
-//! splat, after two shuffles). Native
-//! builds keep num-bigint's multiplication (64-bit limbs); the tests check
+//! scans the product a column block at a time: [`COLUMNS`] columns, each
+//! u64 lane of [`Wide`] summing its products in two ways that cannot
+//! overflow (see `ColumnSums`). The short operand's limbs are widened to
+//! u64 lanes as they are loaded (`v128.load32x2_u`), and `i64x2.mul` makes
+//! two exact products per instruction (LLVM makes the same of
+//! `i64x2.extmul` by a splat, after two shuffles). Native builds keep
+//! num-bigint's multiplication (64-bit limbs); the tests check
 //! this one natively, lane by lane.
 
 use alloc::vec;

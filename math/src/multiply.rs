@@ -2,13 +2,13 @@
 //!
 //! Each operand is cut into 32-bit chunks, the chunk sequences are convolved
 //! modulo three primes below 2^30 by a number-theoretic transform (natively
-//! `tfhe-ntt`'s, with AVX2 and AVX-512 kernels; in wasm [`crate::ntt`], with
+//! `tfhe-ntt`'s, with AVX2 and AVX-512 kernels; in wasm `crate::ntt`, with
 //! simd128 kernels of its own), and the exact convolution
 //! is rebuilt by the Chinese remainder theorem (Garner's form). A coefficient
 //! is at most min(len) · (2^32 − 1)² < 2^21 · 2^64, far below the product of
 //! the primes (≈ 2^89.35), so the reconstruction is exact. Below
 //! [`THRESHOLD`] a product without transforms is faster: num-bigint's
-//! natively, [`crate::karatsuba`] (simd128) in wasm.
+//! natively, `crate::karatsuba` (simd128) in wasm.
 
 use alloc::sync::Arc;
 use alloc::vec;
@@ -104,7 +104,7 @@ pub fn mul(a: &BigUint, b: &BigUint) -> BigUint {
 }
 
 /// Below this many limbs in the shorter operand num-bigint's product is
-/// faster in wasm than [`crate::karatsuba`]'s (which copies its operands).
+/// faster in wasm than `crate::karatsuba`'s (which copies its operands).
 #[cfg(target_arch = "wasm32")]
 const KARATSUBA_FROM: usize = 16;
 
@@ -482,7 +482,7 @@ impl PlanCache {
 
     /// A new plan, in wasm from the largest kept one of its prime: the
     /// tables of a size are the first entries of a larger size's
-    /// ([`crate::ntt`]), so only the factors they lack are computed (at
+    /// (`crate::ntt`), so only the factors they lack are computed (at
     /// 10^4 digits the plans took a tenth of the time of a fresh instance).
     #[cfg(target_arch = "wasm32")]
     fn build(&self, size: usize, prime: usize) -> Plan {

@@ -16,7 +16,7 @@ const GUARD: u64 = 32;
 /// At or below this precision num-bigint's schoolbook division, on the top
 /// bits of `b`, is faster than another Newton step. Lower in wasm, where
 /// num-bigint divides on 32-bit limbs and the Newton steps' products are
-/// [`crate::karatsuba`]'s (see `sqrt`'s base).
+/// `crate::karatsuba`'s (see `sqrt`'s base).
 #[cfg(not(target_arch = "wasm32"))]
 const BASE_PRECISION: u64 = 4_096;
 #[cfg(target_arch = "wasm32")]

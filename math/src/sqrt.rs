@@ -18,7 +18,7 @@ const GUARD: u64 = 32;
 /// At or below this precision the reciprocal square root comes from
 /// num-bigint's own division and square root of small numbers. Lower in
 /// wasm, where num-bigint's square root divides on 32-bit limbs and the
-/// Newton steps' products are [`crate::karatsuba`]'s (measured in
+/// Newton steps' products are `crate::karatsuba`'s (measured in
 /// wasm32-wasip2 under a deadline: 13% less time in all at 10^3 digits,
 /// with the reciprocal's base below).
 #[cfg(not(target_arch = "wasm32"))]
