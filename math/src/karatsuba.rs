@@ -56,12 +56,19 @@ fn karatsuba(a: &[u32], b: &[u32], out: &mut [u32]) {
     let (low, high) = out.split_at_mut(2 * h);
     karatsuba(a0, b0, low);
     karatsuba(a1, b1, high);
-    let (a_sum, b_sum) = (sum(a0, a1), sum(b0, b1));
-    let mut middle = vec![0u32; a_sum.len() + b_sum.len()];
-    karatsuba(&a_sum, &b_sum, &mut middle);
-    sub_from(&mut middle, low);
-    sub_from(&mut middle, high);
-    add_at(out, &middle, h);
+    // The two sums and their product in one allocation: most products
+    // here are small, and an allocation costs as much as thousands of
+    // limb products.
+    let (a_len, b_len) = (a1.len() + 1, h.max(b1.len()) + 1);
+    let mut scratch = vec![0u32; 2 * (a_len + b_len)];
+    let (sums, middle) = scratch.split_at_mut(a_len + b_len);
+    let (a_sum, b_sum) = sums.split_at_mut(a_len);
+    sum_into(a0, a1, a_sum);
+    sum_into(b0, b1, b_sum);
+    karatsuba(a_sum, b_sum, middle);
+    sub_from(middle, low);
+    sub_from(middle, high);
+    add_at(out, middle, h);
 }
 
 /// Columns summed at once by the schoolbook base.
@@ -70,10 +77,13 @@ const COLUMNS: usize = 8;
 /// out = long · short by columns, [`COLUMNS`] at a time (see the module).
 fn schoolbook(long: &[u32], short: &[u32], out: &mut [u32]) {
     // The short operand between COLUMNS zeros on each side: every window
-    // a column block reads is in range.
+    // a column block reads is in range. On the stack: it is at most BASE
+    // limbs.
     let n = short.len();
-    let mut padded = vec![0u32; n + 2 * COLUMNS];
+    let mut padding = [0u32; BASE + 2 * COLUMNS];
+    let padded = &mut padding[..n + 2 * COLUMNS];
     padded[COLUMNS..COLUMNS + n].copy_from_slice(short);
+    let padded = &*padded;
     let mut carry: u64 = 0;
     // The high half of the last column's products, owed to the next block.
     let mut owed: u64 = 0;
@@ -153,12 +163,10 @@ impl ColumnSums {
     }
 }
 
-/// a + b, one limb longer than the longer.
-fn sum(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut out = vec![0u32; a.len().max(b.len()) + 1];
+/// out = a + b, for a zeroed `out` longer than either.
+fn sum_into(a: &[u32], b: &[u32], out: &mut [u32]) {
     out[..a.len()].copy_from_slice(a);
-    add_at(&mut out, b, 0);
-    out
+    add_at(out, b, 0);
 }
 
 /// out += addend · 2^(32·offset); the sum fits `out` (any limbs of the

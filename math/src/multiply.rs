@@ -113,10 +113,13 @@ const KARATSUBA_FROM: usize = 16;
 fn small_product(a: &BigUint, b: &BigUint) -> BigUint {
     #[cfg(target_arch = "wasm32")]
     if (a.bits().min(b.bits()) as usize).div_ceil(32) >= KARATSUBA_FROM {
-        return BigUint::new(crate::karatsuba::mul(
-            &a.to_u32_digits(),
-            &b.to_u32_digits(),
-        ));
+        // Both operands' limbs in one allocation.
+        let a_len = a.bits().div_ceil(32) as usize;
+        let mut limbs = Vec::with_capacity(a_len + b.bits().div_ceil(32) as usize);
+        limbs.extend(a.iter_u32_digits());
+        limbs.extend(b.iter_u32_digits());
+        let (a, b) = limbs.split_at(a_len);
+        return BigUint::new(crate::karatsuba::mul(a, b));
     }
     a * b
 }
@@ -256,8 +259,10 @@ fn convolve(long: &[u32], short: Option<&[u32]>) -> Vec<u32> {
     let short_len = short.map_or(long.len(), <[u32]>::len);
     let mut out = vec![0u32; long.len() + short_len + 1];
     if short_len > MAX_SIZE / 2 {
-        // Too long for one transform even in blocks: halve the short operand.
-        let short = short.expect("a square this long is never asked for");
+        // Too long for one transform even in blocks: halve the short operand
+        // (a square is then a product like any other: its operand's
+        // transforms could not be shared past the halving anyway).
+        let short = short.unwrap_or(long);
         let (low, high) = short.split_at(short_len / 2);
         add_at(&mut out, &convolve(long, Some(low)), 0);
         add_at(&mut out, &convolve(long, Some(high)), low.len());
