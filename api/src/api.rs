@@ -103,6 +103,11 @@ pub trait Pi {
 /// in spin.toml); `/api/info` reports it and larger requests are refused.
 pub const MAX_DIGITS_VAR: &str = "PI_DIGITS_MAX_DIGITS";
 
+/// The app's maximum where [`MAX_DIGITS_VAR`] is unset: below the
+/// component's 100,000,000 (minutes of work and over a GiB of memory per
+/// request), as every host's default is; the variable lifts it.
+pub const DEFAULT_MAX_DIGITS: u64 = 10_000_000;
+
 /// A [`Pi`] that refuses more than `maximum` digits, a host's limit: as if
 /// the component's own maximum were the smaller of the two.
 #[derive(Debug, Clone, Copy)]

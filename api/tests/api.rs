@@ -209,7 +209,7 @@ fn bad_requests_get_json_errors() {
         ("/api/digits?n=%FF", 400, "invalid-query"),
         ("/api/histogram?n=%2B5", 400, "invalid-number"),
         ("/api/info?verbose=1", 400, "unknown-parameter"),
-        ("/api/digits?n=10000001", 422, "beyond-maximum"),
+        ("/api/digits?n=100000001", 422, "beyond-maximum"),
         (
             "/api/histogram?n=18446744073709551615",
             422,
@@ -237,7 +237,7 @@ fn bad_requests_get_json_errors() {
         assert_eq!(header(&reply, "cache-control"), "no-store", "{target}");
     }
     assert_eq!(
-        json_body(&get("/api/digits?n=10000001"))["max_digits"],
+        json_body(&get("/api/digits?n=100000001"))["max_digits"],
         MAX_DIGITS
     );
 
@@ -277,7 +277,7 @@ fn with(if_none_match: &str) -> Headers<'_> {
 fn head_gets_the_reply_get_gets() {
     for target in GET_ROUTES
         .iter()
-        .chain(&["/api/digits?n=x", "/api/digits?n=10000001", "/nope"])
+        .chain(&["/api/digits?n=x", "/api/digits?n=100000001", "/nope"])
     {
         assert_eq!(request(Method::Head, target, None), get(target), "{target}");
     }
@@ -397,7 +397,7 @@ fn the_api_is_open_to_every_origin_and_answers_preflights() {
     // Every refusal is readable from any origin, the host's own among them.
     for target in [
         "/api/digits?n=x",
-        "/api/digits?n=10000001",
+        "/api/digits?n=100000001",
         "/v1/pi?radix=16",
         "/nope",
     ] {
@@ -473,7 +473,7 @@ fn v1_pi_answers_as_pi_delivery_does() {
         ("/v1/pi?start=1&start=2", 400, "repeated-parameter"),
         ("/v1/pi?digits=5", 400, "unknown-parameter"),
         (
-            "/v1/pi?start=10000000&numberOfDigits=1",
+            "/v1/pi?start=100000000&numberOfDigits=1",
             422,
             "beyond-maximum",
         ),
@@ -645,7 +645,7 @@ fn bad_patterns_are_refused_at_the_edge_with_a_stable_code() {
             "{target}"
         );
     }
-    let reply = get("/api/search?q=1&n=10000001");
+    let reply = get("/api/search?q=1&n=100000001");
     assert_eq!(reply.status, 422);
     assert_eq!(json_body(&reply)["max_digits"], MAX_DIGITS);
 }

@@ -59,7 +59,7 @@ struct Cli {
         default_value = "1000,10000,30000,100000,1000000"
     )]
     sizes: Vec<u64>,
-    /// Adds 10,000,000 digits to the sizes (minutes, not seconds).
+    /// Adds 10,000,000 and 100,000,000 digits to the sizes (many minutes).
     #[arg(long)]
     full: bool,
     /// Runs per implementation and size; the median is reported.
@@ -75,6 +75,10 @@ struct Cli {
     /// The Python spigot runs only up to this many digits (it is quadratic).
     #[arg(long, default_value_t = 30_000)]
     spigot_max: u64,
+    /// The dashu peer runs only up to this many digits (10^8 would take
+    /// it over half an hour).
+    #[arg(long, default_value_t = 10_000_000)]
+    dashu_max: u64,
     /// Implementations to run, comma-separated (default: all).
     #[arg(long, value_delimiter = ',', value_enum)]
     only: Vec<Implementation>,
@@ -112,7 +116,7 @@ fn main() -> anyhow::Result<()> {
     }
     let mut sizes = cli.sizes.clone();
     if cli.full {
-        sizes.push(10_000_000);
+        sizes.extend([10_000_000, 100_000_000]);
     }
     sizes.sort_unstable();
     sizes.dedup();
@@ -138,6 +142,7 @@ fn main() -> anyhow::Result<()> {
         repeat_below: cli.repeat_below,
         timeout: Duration::from_secs(cli.timeout),
         spigot_max: cli.spigot_max,
+        dashu_max: cli.dashu_max,
         wasmtime: cli.wasmtime.clone(),
         python: cli.python.clone(),
     };

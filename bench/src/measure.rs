@@ -73,6 +73,11 @@ pub enum Skip {
         /// `--spigot-max`.
         max: u64,
     },
+    /// The size is over `--dashu-max`.
+    DashuLimit {
+        /// `--dashu-max`.
+        max: u64,
+    },
     /// It failed or timed out at a smaller size: a larger one would too,
     /// only slower.
     FailedBefore {
@@ -95,6 +100,7 @@ impl fmt::Display for Skip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Skip::SpigotLimit { max } => write!(f, "skipped: the spigot runs up to {max} digits"),
+            Skip::DashuLimit { max } => write!(f, "skipped: dashu runs up to {max} digits"),
             Skip::FailedBefore { implementation, n } => {
                 write!(
                     f,
@@ -243,6 +249,10 @@ pub fn measure_all(
                 let state = if implementation == Implementation::Spigot && n > settings.spigot_max {
                     State::Ended(Outcome::Skipped(Skip::SpigotLimit {
                         max: settings.spigot_max,
+                    }))
+                } else if implementation == Implementation::Dashu && n > settings.dashu_max {
+                    State::Ended(Outcome::Skipped(Skip::DashuLimit {
+                        max: settings.dashu_max,
                     }))
                 } else if let Some(&(implementation, n)) =
                     failed_at.iter().find(|(which, _)| *which == implementation)

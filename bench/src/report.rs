@@ -251,7 +251,9 @@ fn what_runs_section(w: &mut String, settings: &Settings) {
          through `pi-digits-host` with its default options (`Runtime::new()` \
          and `session()`, then timed: `digits(n)` and `histogram(n)`; the \
          default options include the 300 s deadline, whose epoch checks slow \
-         a computation: docs/load-test.md, *Command line*), in a child process of the bench. \
+         a computation: docs/load-test.md, *Command line*; past the default \
+         10,000,000 digits, the limits lifted as `--max-digits`, `--timeout` \
+         and `--max-memory` lift them), in a child process of the bench. \
          The time to first answer above is the embedded component's, with \
          its snapshot.\n\
          - **native**: `pi_digits_math::pi::digits(n)` and a count, built by the \
@@ -263,11 +265,12 @@ fn what_runs_section(w: &mut String, settings: &Settings) {
          - **dashu-wasm**: `bench/peers/dashu-pi`, Chudnovsky by binary \
          splitting on `dashu-int` (its multiplication, square root, division \
          and decimal conversion), built for wasm32-wasip2 with the workspace's \
-         flags and run by the `wasmtime` CLI.\n\
+         flags and run by the `wasmtime` CLI; up to {} digits only.\n\
          - **mpmath+gmpy2**: mpmath's `pi_fixed` (Chudnovsky on GMP through \
          gmpy2) and GMP's decimal conversion, in CPython.\n\
          - **spigot**: Gibbons' unbounded spigot generator in CPython, as the \
          original Pi Day app used; run up to {} digits only (it is quadratic).\n",
+        settings.dashu_max.separate_with_commas(),
         settings.spigot_max.separate_with_commas()
     );
 }
@@ -328,6 +331,7 @@ mod tests {
             repeat_below: 30.0,
             timeout: Duration::from_secs(600),
             spigot_max: 30_000,
+            dashu_max: 10_000_000,
             wasmtime: "wasmtime".into(),
             python: "python3".into(),
         }
@@ -460,6 +464,9 @@ mod tests {
         let text = document(&[], &[1000]);
         assert!(text.contains(
             "| 10,000,000 digits under 60 s, peak memory under 400 MiB | not measured | – (run with `--full`) |"
+        ), "{text}");
+        assert!(text.contains(
+            "| 100,000,000 digits under 5 minutes, peak memory under 3.5 GiB | not measured | – (run with `--full`) |"
         ), "{text}");
         assert!(
             text.contains("| not measured | – (needs size 30000) |"),

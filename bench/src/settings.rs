@@ -14,6 +14,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// The Python spigot runs only up to this many digits.
     pub spigot_max: u64,
+    /// The dashu peer runs only up to this many digits.
+    pub dashu_max: u64,
     /// The wasmtime CLI that runs the dashu peer.
     pub wasmtime: PathBuf,
     /// The Python with mpmath and gmpy2 that runs the Python peers.

@@ -174,11 +174,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// The most digits the component computes.
+    /// The most digits this session answers: the component's maximum or
+    /// the host's `max_digits`, whichever is smaller (the component
+    /// computes 100,000,000; the hosts stop at 10,000,000 by default).
     pub fn max_digits(&mut self) -> Result<u64, CallError> {
-        self.call(u64::MIN, |bindings, store| {
+        let component = self.call(u64::MIN, |bindings, store| {
             bindings.pi_digits_pi().call_max_digits(store).map(Ok)
-        })
+        })?;
+        Ok(component.min(self.runtime.limits.max_digits))
     }
 
     /// The first `n` digits of π.

@@ -25,8 +25,10 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// Everything the component computes (10,000,000 digits take about a
-    /// minute and 700 MB), within five minutes and 1 GiB.
+    /// 10,000,000 digits (about ten seconds and 300 MiB), within five
+    /// minutes and 1 GiB. The component computes up to 100,000,000 digits;
+    /// those take minutes and about 1.4 GiB, so the limits for them are
+    /// raised by setting, not by default.
     fn default() -> Limits {
         Limits {
             max_digits: 10_000_000,

@@ -266,6 +266,16 @@ fn limits_are_settings() {
         stderr(&output)
     );
 
+    // Lifted past the component's own maximum (100,000,000, ten times the
+    // default), the component's stands.
+    let output = pi_digits(&["--max-digits", "1000000000", "digits", "100000001"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("at most 100000000 are allowed"),
+        "{}",
+        stderr(&output)
+    );
+
     let output = run(Command::new(env!("CARGO_BIN_EXE_pi-digits"))
         .args(["histogram", "2000"])
         .env("PI_DIGITS_MAX_DIGITS", "1999"));

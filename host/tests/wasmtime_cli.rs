@@ -51,7 +51,7 @@ fn digits_and_histogram_match_the_reference() {
     assert_eq!(answer("histogram(1000000)"), format!("ok([{counts}])"));
     assert_eq!(answer("digits-window(1, 4)"), "ok(\"1415\")");
     assert_eq!(answer("digits(0)"), "ok(\"\")");
-    assert_eq!(answer("max-digits()"), "10000000");
+    assert_eq!(answer("max-digits()"), "100000000");
 }
 
 /// Searches in the stock CLI's WAVE syntax, a record holding an option:
@@ -94,13 +94,13 @@ fn search_matches_the_reference_and_bad_patterns_are_typed_errors() {
 #[test]
 fn requests_past_the_maximum_are_typed_errors() {
     for call in [
-        "digits(10000001)",
+        "digits(100000001)",
         "histogram(18446744073709551615)",
-        "digits-window(9999999, 2)",
+        "digits-window(99999999, 2)",
         "digits-window(18446744073709551615, 2)",
-        "search(\"3\", 10000001)",
+        "search(\"3\", 100000001)",
     ] {
-        assert_eq!(answer(call), "err(beyond-maximum(10000000))", "{call}");
+        assert_eq!(answer(call), "err(beyond-maximum(100000000))", "{call}");
     }
 }
 

@@ -11,8 +11,8 @@
 #![cfg(target_family = "wasm")]
 
 use pi_digits_api::api::{
-    self, BeyondMaximum, Capped, Headers, MAX_DIGITS_VAR, Method, Occurrences, PatternProblem, Pi,
-    SearchRefusal,
+    self, BeyondMaximum, Capped, DEFAULT_MAX_DIGITS, Headers, MAX_DIGITS_VAR, Method, Occurrences,
+    PatternProblem, Pi, SearchRefusal,
 };
 use pi_digits_api::browser::{File, JAVASCRIPT, WASM};
 use spin_sdk::http::{Request, Response};
@@ -95,11 +95,11 @@ fn handle(request: Request) -> Response {
         accept_encoding: header("accept-encoding"),
         if_none_match: header("if-none-match"),
     };
-    // Unset (or not a number): the component's own maximum.
+    // Unset (or not a number): the hosts' default, below the component's.
     let maximum = std::env::var(MAX_DIGITS_VAR)
         .ok()
         .and_then(|value| value.parse().ok())
-        .unwrap_or(u64::MAX);
+        .unwrap_or(DEFAULT_MAX_DIGITS);
     let pi = Capped {
         pi: ImportedPi,
         maximum,

@@ -667,6 +667,23 @@ mod tests {
         assert!(square(&a) == expected, "square at 2^22 points");
     }
 
+    /// A square too long for one transform even in blocks (over 2^21
+    /// chunks, as 10^8 digits ask for): halved like any other product, and
+    /// checked modulo a few moduli.
+    #[test]
+    fn squares_past_the_largest_transform_are_halved() {
+        let a = number(32 * (MAX_SIZE / 2 + 1_000) as u64, 7);
+        let squared = square(&a);
+        assert!(squared.bits() <= 2 * a.bits());
+        for m in [u64::MAX, 0x9e37_79b9_7f4a_7c15, (1 << 61) - 1] {
+            assert_eq!(
+                u64::try_from(&squared % m).unwrap(),
+                product_mod(&a, &a, m),
+                "mod {m}"
+            );
+        }
+    }
+
     /// `a · b mod m`, from the residues of the operands.
     fn product_mod(a: &BigUint, b: &BigUint, m: u64) -> u64 {
         let residue = |x: &BigUint| u128::from(u64::try_from(x % m).unwrap());

@@ -236,7 +236,7 @@ class Pi:
     def max_digits(self) -> int:
         """The largest ``n`` that :meth:`digits`, :meth:`histogram` and
         :meth:`search` accept, and the furthest position a window may reach:
-        10,000,000."""
+        100,000,000."""
         return int(self._max_digits(self._store))
 
     def digits(self, n: int) -> str:

@@ -17,7 +17,7 @@ from pi_digits import BadPatternError, BeyondMaximumError, Occurrences, Pi, PiDi
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = json.loads((ROOT / "testkit/fixtures/reference.json").read_text())
 DIGITS: str = REFERENCE["digits"]
-MAX = 10_000_000
+MAX = 100_000_000
 U64_MAX = 2**64 - 1
 
 

@@ -7,6 +7,11 @@ for the Pi Day app. Nothing here uses pi-digits' own code.
 
     python3 testkit/reference/make_fixture.py          # write the fixture
     python3 testkit/reference/make_fixture.py --check  # fail if it differs
+
+The hash of the first 100,000,000 digits (the component's maximum, which
+the benchmark's --full run checks) is computed only with --large: mpmath and
+then MPFR take minutes and gigabytes for it, too much for every check. A
+run without --large keeps the committed one.
 """
 
 import argparse
@@ -24,6 +29,7 @@ from mpmath.libmp.libelefun import pi_fixed
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference.json"
 STORED_DIGITS = 100_000
 PREFIX_SIZES = [10**k for k in range(8)]  # 1 ... 10,000,000
+LARGE_PREFIX_SIZES = [10**8]  # hashed with --large only
 HISTOGRAM_SIZES = [0, 1, 10, 100, 1_000, 1_024, 10_000, 30_000, 100_000, 1_000_000, 10_000_000]
 GUARD = 20
 # Search cases: the first position (0 is the leading 3) and the number of
@@ -87,7 +93,21 @@ def occurrences(digits: str, pattern: str) -> list:
     return [None if first == -1 else first, count]
 
 
-def build() -> dict:
+def large_hashes(large: bool) -> dict:
+    """SHA-256 of the first n digits for the large sizes: computed from
+    mpmath and checked against MPFR with `large`, else as committed."""
+    if not large:
+        committed = json.loads(FIXTURE.read_text())["sha256"] if FIXTURE.exists() else {}
+        return {str(n): committed[str(n)] for n in LARGE_PREFIX_SIZES if str(n) in committed}
+    hashes = {}
+    for n in LARGE_PREFIX_SIZES:
+        digits = mpmath_digits(n)
+        assert digits == mpfr_digits(n), f"mpmath and MPFR disagree at {n} digits"
+        hashes[str(n)] = hashlib.sha256(digits.encode()).hexdigest()
+    return hashes
+
+
+def build(large: bool) -> dict:
     largest = max(PREFIX_SIZES + HISTOGRAM_SIZES)
     digits = mpmath_digits(largest)
     assert digits == mpfr_digits(largest), "mpmath and MPFR disagree"
@@ -100,7 +120,10 @@ def build() -> dict:
         "source": f"mpmath {mpmath.__version__} (gmpy2 {gmpy2.version()}), checked against MPFR {gmpy2.mpfr_version()}",
         "digits": digits[:STORED_DIGITS],
         "histograms": {str(n): histogram(digits[:n]) for n in HISTOGRAM_SIZES},
-        "sha256": {str(n): hashlib.sha256(digits[:n].encode()).hexdigest() for n in PREFIX_SIZES},
+        "sha256": {
+            **{str(n): hashlib.sha256(digits[:n].encode()).hexdigest() for n in PREFIX_SIZES},
+            **large_hashes(large),
+        },
         "searches": {
             str(n): {pattern: occurrences(digits[:n], pattern) for pattern in patterns}
             for n in SEARCH_SIZES
@@ -111,8 +134,11 @@ def build() -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the committed fixture")
+    parser.add_argument(
+        "--large", action="store_true", help="also hash 100,000,000 digits (minutes, gigabytes)"
+    )
     args = parser.parse_args()
-    text = json.dumps(build(), indent=1) + "\n"
+    text = json.dumps(build(args.large), indent=1) + "\n"
     if args.check:
         if FIXTURE.read_text() != text:
             print(f"{FIXTURE} differs from the reference sources", file=sys.stderr)

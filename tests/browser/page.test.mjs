@@ -409,7 +409,7 @@ test('in-browser mode: a newer choice stops the computation in flight; beyond th
 
   const beyond = await openPage('/?mode=browser&n=10000001');
   await waitFor(beyond, 'error', null);
-  assert.equal((await testid(beyond, 'error').textContent()).trim(), 'The component computes at most 10,000,000 digits.');
+  assert.equal((await testid(beyond, 'error').textContent()).trim(), 'This page computes at most 10,000,000 digits in the browser.');
   assert.equal(await testid(beyond, 'download').isVisible(), false);
   await close(beyond);
   await close(page);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const reference = JSON.parse(readFileSync(`${root}testkit/fixtures/reference.json`, 'utf8'));
 const DIGITS = reference.digits;
-const MAX = 10_000_000n;
+const MAX = 100_000_000n;
 const U64_MAX = 2n ** 64n - 1n;
 
 const transpiled = new URL('../../target/jco/pi_digits/pi_digits.js', import.meta.url);

@@ -19,6 +19,11 @@ import { pi } from './pi_digits.js';
 // Digits shown on each side of a match, as /api/search shows them.
 const CONTEXT_DIGITS = 20;
 
+// The page's own limit, as the other hosts' default: the component computes
+// up to 100,000,000 digits, minutes of work and over a gigabyte in a tab.
+const MAX_DIGITS = 10_000_000;
+const BEYOND = `This page computes at most ${MAX_DIGITS.toLocaleString('en-US')} digits in the browser.`;
+
 // The component's words for a bad pattern (`pattern-problem`), as the
 // server's message puts them.
 const PATTERN_PROBLEMS = {
@@ -64,6 +69,10 @@ function search(q, n) {
 }
 
 self.addEventListener('message', ({ data: { id, n, search: q } }) => {
+  if (n > MAX_DIGITS) {
+    self.postMessage({ id, n, error: BEYOND });
+    return;
+  }
   if (q !== undefined) {
     try {
       self.postMessage({ id, ...search(q, n) });
