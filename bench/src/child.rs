@@ -103,7 +103,6 @@ impl Child {
     }
 }
 
-/// The embedded component, or the one in `file`, compiled.
 /// The component in `file`, or the embedded one.
 fn component_wasm(file: Option<&Path>) -> anyhow::Result<std::borrow::Cow<'static, [u8]>> {
     Ok(match file {
