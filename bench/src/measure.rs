@@ -68,14 +68,11 @@ pub struct Ratio {
 /// Why an implementation was not run at a size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skip {
-    /// The size is over `--spigot-max`.
-    SpigotLimit {
-        /// `--spigot-max`.
-        max: u64,
-    },
-    /// The size is over `--dashu-max`.
-    DashuLimit {
-        /// `--dashu-max`.
+    /// The size is over the peer's limit (`--spigot-max`, `--dashu-max`).
+    PeerLimit {
+        /// The peer.
+        implementation: Implementation,
+        /// Its limit.
         max: u64,
     },
     /// It failed or timed out at a smaller size: a larger one would too,
@@ -99,8 +96,14 @@ pub enum Failure {
 impl fmt::Display for Skip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Skip::SpigotLimit { max } => write!(f, "skipped: the spigot runs up to {max} digits"),
-            Skip::DashuLimit { max } => write!(f, "skipped: dashu runs up to {max} digits"),
+            Skip::PeerLimit {
+                implementation,
+                max,
+            } => write!(
+                f,
+                "skipped: {} runs up to {max} digits",
+                implementation.short()
+            ),
             Skip::FailedBefore { implementation, n } => {
                 write!(
                     f,
@@ -246,13 +249,11 @@ pub fn measure_all(
         let mut states: Vec<(Implementation, State)> = order
             .iter()
             .map(|&implementation| {
-                let state = if implementation == Implementation::Spigot && n > settings.spigot_max {
-                    State::Ended(Outcome::Skipped(Skip::SpigotLimit {
-                        max: settings.spigot_max,
-                    }))
-                } else if implementation == Implementation::Dashu && n > settings.dashu_max {
-                    State::Ended(Outcome::Skipped(Skip::DashuLimit {
-                        max: settings.dashu_max,
+                let limit = settings.peer_limit(implementation).filter(|&max| n > max);
+                let state = if let Some(max) = limit {
+                    State::Ended(Outcome::Skipped(Skip::PeerLimit {
+                        implementation,
+                        max,
                     }))
                 } else if let Some(&(implementation, n)) =
                     failed_at.iter().find(|(which, _)| *which == implementation)

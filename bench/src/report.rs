@@ -416,7 +416,10 @@ mod tests {
             Measurement {
                 implementation: Implementation::Spigot,
                 n,
-                outcome: Outcome::Skipped(Skip::SpigotLimit { max: 30_000 }),
+                outcome: Outcome::Skipped(Skip::PeerLimit {
+                    implementation: Implementation::Spigot,
+                    max: 30_000,
+                }),
             },
         ];
         let text = document(&results, &[n]);
@@ -435,7 +438,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(
-            "| Python spigot (CPython) | – | 0 | – | – | – | skipped: the spigot runs up to 30000 digits |"
+            "| Python spigot (CPython) | – | 0 | – | – | – | skipped: spigot runs up to 30000 digits |"
         ), "{text}");
         assert!(
             text.contains(

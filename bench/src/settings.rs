@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::implementation::Implementation;
+
 /// The command line's settings that the measurements and the report need.
 pub struct Settings {
     /// Runs per implementation and size; the median is reported.
@@ -20,4 +22,15 @@ pub struct Settings {
     pub wasmtime: PathBuf,
     /// The Python with mpmath and gmpy2 that runs the Python peers.
     pub python: PathBuf,
+}
+
+impl Settings {
+    /// The most digits a peer is run for, if it has a limit.
+    pub fn peer_limit(&self, implementation: Implementation) -> Option<u64> {
+        match implementation {
+            Implementation::Spigot => Some(self.spigot_max),
+            Implementation::Dashu => Some(self.dashu_max),
+            _ => None,
+        }
+    }
 }

@@ -51,7 +51,6 @@ pub struct Plan {
 /// N, with their Shoup factors ⌊w·2^32/p⌋. The tables of a size are the
 /// first entries of those of any larger one, so that plans of every size
 /// up to N share one set (see [`Tables::extended`]).
-#[derive(Clone)]
 struct Tables {
     /// The smallest quadratic non-residue g modulo p: ψ of size n is
     /// g^((p−1)/2n), a primitive 2n-th root of unity.
